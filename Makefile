@@ -1,0 +1,56 @@
+# Two entry points (see README): `make lab` launches the workbench, `make test` runs every test.
+# Both set up what they need on a fresh machine and are safe to run again.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+PYTHON ?= python3
+VENV := .venv
+MLFLOW_VENV := .venv-mlflow
+PY := $(VENV)/bin/python
+PIP_QUIET := --quiet --disable-pip-version-check
+CONSTRAINTS := tests/constraints.txt
+# the stamp changes whenever the files that decide what gets installed change
+STAMP = $(VENV)/.installed-$(shell cat pyproject.toml $(CONSTRAINTS) | sha1sum | cut -c1-12)
+MLFLOW_STAMP = $(MLFLOW_VENV)/.installed-$(shell cat $(CONSTRAINTS) | sha1sum | cut -c1-12)
+ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
+
+.PHONY: lab test setup system venv mlflow-venv lint pytest clean
+
+lab: venv
+	$(VENV)/bin/jupyter lab --notebook-dir=tutorials $(ROOT_FLAG)
+
+test: system venv mlflow-venv lint pytest
+
+setup: system venv mlflow-venv
+
+# Debian packages: chromium for the browser tests, wrk for the serving benchmark.
+system:
+	@if ! command -v chromium >/dev/null || ! command -v wrk >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium wrk >/dev/null; \
+	fi
+
+venv: $(STAMP)
+$(STAMP): pyproject.toml $(CONSTRAINTS)
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install $(PIP_QUIET) --upgrade pip
+	$(PY) -m pip install $(PIP_QUIET) -c $(CONSTRAINTS) -e ".[lab,widgets,test]"
+	$(PY) -m ipykernel install --sys-prefix --name python3 >/dev/null
+	rm -f $(VENV)/.installed-*
+	touch $@
+
+# MLflow is a test-only dependency and lives in its own virtualenv: servebook never imports it.
+mlflow-venv: $(MLFLOW_STAMP)
+$(MLFLOW_STAMP): $(CONSTRAINTS)
+	test -x $(MLFLOW_VENV)/bin/python || $(PYTHON) -m venv $(MLFLOW_VENV)
+	$(MLFLOW_VENV)/bin/python -m pip install $(PIP_QUIET) -c $(CONSTRAINTS) "mlflow==3.17.2" scikit-learn joblib
+	rm -f $(MLFLOW_VENV)/.installed-*
+	touch $@
+
+lint: venv
+	$(VENV)/bin/ruff check kernel_helpers extension/servebook_lab tests benchmarks
+
+pytest: venv mlflow-venv
+	SERVEBOOK_MLFLOW_PYTHON=$(abspath $(MLFLOW_VENV))/bin/python $(PY) -m pytest
+
+clean:
+	rm -rf $(VENV) $(MLFLOW_VENV)

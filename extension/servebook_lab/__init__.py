@@ -1,0 +1,1 @@
+"""servebook_lab: the Jupyter server extension behind the servebook JupyterLab panel."""

@@ -1,0 +1,228 @@
+"""The one exception hierarchy of servebook.
+
+Everything servebook raises on purpose derives from :class:`ServebookError`. Callers branch on the
+class, never on message text. Each class carries a stable ``error_code`` (sent over HTTP in the
+MLflow-compatible ``{"error_code", "message"}`` body) and an ``http_status``.
+
+::
+
+    ServebookError
+    ├── ModelFormatError (ValueError)      MLmodel missing, malformed or of an unsupported flavor
+    ├── SaveError                          a model cannot be saved (target exists, artifact missing, ...)
+    ├── LoadError                          a model cannot be loaded (code_paths, unpickling, loader)
+    ├── InvalidInputError (ValueError)     request/input cannot be parsed (bad JSON, unknown format key)
+    │   └── SignatureError                 input or params do not match the model signature
+    ├── UnsupportedMediaTypeError          a request's Content-Type is not one the server accepts
+    ├── PayloadTooLargeError               a request body exceeds the configured limit
+    ├── ModelError                         the model's own predict() raised
+    ├── RequestTimeoutError (TimeoutError) a request exceeded the server's timeout
+    ├── ServerError                        scoring-server lifecycle
+    │   ├── ServerStartError               the child exited or never became ready (with its log tail)
+    │   └── ServerTimeoutError (TimeoutError)
+    ├── ClientError                        talking to a scoring server
+    │   ├── ServerUnavailableError (ConnectionError)
+    │   └── PredictionError                non-2xx from /invocations (.status, .error_code, .server_message)
+    └── TrackingError                      the tracking store refused or failed a call
+        ├── InvalidTrackingInputError (ValueError)   a key/value broke MLflow's rules
+        └── TrackingServerError (ConnectionError)    an MLflow tracking server failed or was unreachable
+
+Messages say what failed (with a bounded repr of the offending value), why if known, and what to do.
+"""
+
+from __future__ import annotations
+
+import reprlib
+from typing import Any, ClassVar
+
+__all__ = [
+    "ClientError",
+    "InvalidInputError",
+    "InvalidTrackingInputError",
+    "LoadError",
+    "ModelError",
+    "ModelFormatError",
+    "PayloadTooLargeError",
+    "PredictionError",
+    "RequestTimeoutError",
+    "SaveError",
+    "ServebookError",
+    "ServerError",
+    "ServerStartError",
+    "ServerTimeoutError",
+    "ServerUnavailableError",
+    "SignatureError",
+    "TrackingError",
+    "TrackingServerError",
+    "UnsupportedMediaTypeError",
+    "bounded_repr",
+]
+
+_REPR = reprlib.Repr()
+_REPR.maxstring = 80
+_REPR.maxother = 80
+_REPR.maxlist = 6
+_REPR.maxdict = 6
+
+
+def bounded_repr(value: Any) -> str:
+    """Return a short repr of ``value`` for error messages (never a whole DataFrame)."""
+    return _REPR.repr(value)
+
+
+class ServebookError(Exception):
+    """Root of every error servebook raises on purpose."""
+
+    error_code: ClassVar[str] = "INTERNAL_ERROR"
+    http_status: ClassVar[int] = 500
+
+
+class ModelFormatError(ServebookError, ValueError):
+    """The MLmodel file (or another file of the format) is missing, malformed or unsupported."""
+
+    error_code = "INVALID_MODEL"
+    http_status = 422
+
+
+class SaveError(ServebookError):
+    """A model cannot be saved: target exists, missing artifact, unportable class, escaping path."""
+
+    error_code = "SAVE_ERROR"
+    http_status = 400
+
+
+class LoadError(ServebookError):
+    """A model cannot be loaded: code_paths conflicts, unpickling failures, unknown loader modules."""
+
+    error_code = "LOAD_ERROR"
+    http_status = 500
+
+
+class InvalidInputError(ServebookError, ValueError):
+    """Input data or a request body cannot be understood (MLflow's ``BAD_REQUEST``)."""
+
+    error_code = "BAD_REQUEST"
+    http_status = 400
+
+
+class SignatureError(InvalidInputError):
+    """Input or params do not match the model signature (MLflow's ``INVALID_PARAMETER_VALUE``)."""
+
+    error_code = "INVALID_PARAMETER_VALUE"
+    http_status = 400
+
+
+class UnsupportedMediaTypeError(ServebookError):
+    """The request's Content-Type is not one the scoring server accepts."""
+
+    error_code = "UNSUPPORTED_MEDIA_TYPE"
+    http_status = 415
+
+
+class PayloadTooLargeError(ServebookError):
+    """The request body exceeds the server's ``--max-body-size``."""
+
+    error_code = "PAYLOAD_TOO_LARGE"
+    http_status = 413
+
+
+class ModelError(ServebookError):
+    """The model's own ``predict`` raised; the original exception is the ``__cause__``."""
+
+    error_code = "MODEL_ERROR"
+    http_status = 500
+
+
+class RequestTimeoutError(ServebookError, TimeoutError):
+    """A scoring request ran longer than the server's ``--timeout``."""
+
+    error_code = "REQUEST_TIMEOUT"
+    http_status = 504
+
+
+class ServerError(ServebookError):
+    """A scoring-server process could not be managed."""
+
+    error_code = "SERVER_ERROR"
+
+
+class ServerStartError(ServerError):
+    """A scoring server exited before it was ready; carries the exit code and the tail of its log."""
+
+    error_code = "SERVER_START_FAILED"
+
+    def __init__(self, message: str, *, exit_code: int | None = None, log_tail: str = "") -> None:
+        self.exit_code = exit_code
+        self.log_tail = log_tail
+        text = message
+        if exit_code is not None:
+            text += f" (exit code {exit_code})"
+        if log_tail:
+            text += "\n--- last lines of the server log ---\n" + log_tail
+        super().__init__(text)
+        self.message = message
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_rebuild_start_error, (self.message, self.exit_code, self.log_tail))
+
+
+def _rebuild_start_error(message: str, exit_code: int | None, log_tail: str) -> ServerStartError:
+    return ServerStartError(message, exit_code=exit_code, log_tail=log_tail)
+
+
+class ServerTimeoutError(ServerError, TimeoutError):
+    """A scoring server did not become ready within the start timeout."""
+
+    error_code = "SERVER_START_TIMEOUT"
+
+
+class ClientError(ServebookError):
+    """Talking to a scoring server failed."""
+
+    error_code = "CLIENT_ERROR"
+
+
+class ServerUnavailableError(ClientError, ConnectionError):
+    """The scoring server could not be reached (refused, reset, timed out)."""
+
+    error_code = "SERVER_UNAVAILABLE"
+    http_status = 503
+
+
+class PredictionError(ClientError):
+    """The scoring server answered ``/invocations`` with an error status.
+
+    Attributes:
+        status: the HTTP status code.
+        error_code: the server's ``error_code`` (falls back to the class default).
+        server_message: the server's ``message`` text.
+    """
+
+    def __init__(self, status: int, server_message: str, error_code: str | None = None) -> None:
+        self.status = status
+        self.server_message = server_message
+        if error_code:
+            self.error_code = error_code  # type: ignore[misc]
+        super().__init__(f"HTTP {status} {error_code or ''}: {server_message}".replace("  ", " "))
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (PredictionError, (self.status, self.server_message, self.error_code))
+
+
+class TrackingError(ServebookError):
+    """The tracking store refused or failed a call."""
+
+    error_code = "TRACKING_ERROR"
+
+
+class InvalidTrackingInputError(TrackingError, ValueError):
+    """A run id, key or value does not follow MLflow's rules."""
+
+    error_code = "INVALID_PARAMETER_VALUE"
+    http_status = 400
+
+
+class TrackingServerError(TrackingError, ConnectionError):
+    """An MLflow tracking server answered with an error or could not be reached."""
+
+    error_code = "TRACKING_SERVER_ERROR"
+    http_status = 502

@@ -1,0 +1,65 @@
+"""Fixtures shared by every test area (each area's own fixtures live in its directory's conftest.py)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+
+
+def _mlflow_python() -> Path:
+    configured = os.environ.get("SERVEBOOK_MLFLOW_PYTHON")
+    return Path(configured) if configured else REPO_ROOT / ".venv-mlflow" / "bin" / "python"
+
+
+@pytest.fixture(scope="session")
+def mlflow_python() -> Path:
+    """The interpreter of the MLflow test virtualenv (servebook itself never imports mlflow)."""
+    python = _mlflow_python()
+    if not python.exists():
+        pytest.fail(
+            f"The MLflow test virtualenv is missing ({python}). Run `make mlflow-venv` "
+            "(or `make test`, which creates it), or point SERVEBOOK_MLFLOW_PYTHON at an interpreter "
+            "that has mlflow==3.17.2."
+        )
+    return python
+
+
+def run_python(
+    source: str,
+    *,
+    python: str | os.PathLike[str] = sys.executable,
+    cwd: str | os.PathLike[str] | None = None,
+    timeout: float = 120,
+    env: dict[str, str] | None = None,
+) -> str:
+    """Run ``source`` in a fresh interpreter; return its stdout, or fail the test showing its output."""
+    full_env = {**os.environ, **(env or {})}
+    full_env.pop("PYTHONPATH", None)
+    proc = subprocess.run(
+        [os.fspath(python), "-c", textwrap.dedent(source)],
+        cwd=cwd,
+        env=full_env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+    if proc.returncode != 0:
+        pytest.fail(
+            f"script failed with exit code {proc.returncode}\n--- stdout ---\n{proc.stdout}\n"
+            f"--- stderr ---\n{proc.stderr}"
+        )
+    return proc.stdout
+
+
+@pytest.fixture
+def fresh_python():
+    """Run code in a fresh interpreter of the project virtualenv: ``fresh_python(src, cwd=...)``."""
+    return run_python
