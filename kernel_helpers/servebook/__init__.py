@@ -51,7 +51,7 @@ _EXPORTS: dict[str, str] = {
 }
 _SUBMODULES = {"pyfunc", "models", "errors", "client", "tracking", "serve", "signature", "inspection"}
 
-__all__ = [*sorted(_EXPORTS), *sorted(_SUBMODULES), "__version__"]  # noqa: PLE0605
+__all__ = [*sorted(_EXPORTS), *sorted(_SUBMODULES), "__version__"]  # noqa: PLE0604
 
 
 def __getattr__(name: str) -> Any:
