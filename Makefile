@@ -13,7 +13,7 @@ STAMP = $(VENV)/.installed-$(shell cat pyproject.toml $(CONSTRAINTS) | sha1sum |
 MLFLOW_STAMP = $(MLFLOW_VENV)/.installed-$(shell cat $(CONSTRAINTS) | sha1sum | cut -c1-12)
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: lab test setup system venv mlflow-venv lint pytest clean
+.PHONY: lab test setup system venv mlflow-venv lint pytest clean labextension ui-test
 
 lab: venv
 	$(VENV)/bin/jupyter lab --notebook-dir=tutorials $(ROOT_FLAG)
@@ -35,6 +35,7 @@ $(STAMP): pyproject.toml $(CONSTRAINTS)
 	$(PY) -m pip install $(PIP_QUIET) --upgrade pip
 	$(PY) -m pip install $(PIP_QUIET) -c $(CONSTRAINTS) -e ".[lab,widgets,test]"
 	$(PY) -m ipykernel install --sys-prefix --name python3 >/dev/null
+	cd extension && ../$(VENV)/bin/jupyter-builder develop --overwrite servebook_lab >/dev/null
 	rm -f $(VENV)/.installed-*
 	touch $@
 
@@ -51,6 +52,26 @@ lint: venv
 
 pytest: venv mlflow-venv
 	SERVEBOOK_MLFLOW_PYTHON=$(abspath $(MLFLOW_VENV))/bin/python $(PY) -m pytest
+
+# JupyterLab frontend. `make venv` builds it (editable install) and links it into .venv; this rebuilds the
+# development build when its sources changed since. jlpm comes from .venv (jupyter-builder).
+LABEXT_OUT := extension/servebook_lab/labextension/package.json
+LABEXT_SRC := $(shell find extension/src extension/style extension/schema -type f 2>/dev/null) \
+	extension/package.json extension/yarn.lock extension/tsconfig.json
+JS_ENV := PATH="$(abspath $(VENV))/bin:$$PATH"
+
+labextension: venv $(LABEXT_OUT)
+$(LABEXT_OUT): $(LABEXT_SRC)
+	cd extension && { $(JS_ENV) jlpm install >jlpm-install.log 2>&1 || { cat jlpm-install.log; exit 1; }; }
+	cd extension && $(JS_ENV) jlpm build >/dev/null
+	cd extension && ../$(VENV)/bin/jupyter-builder develop --overwrite servebook_lab >/dev/null
+	touch $@
+
+# Browser tests: Galata/Playwright on Debian's chromium against a real `jupyter lab` from .venv.
+# The reporter prints a closing "N passed, N failed" line.
+ui-test: system venv labextension
+	cd extension/ui-tests && { $(JS_ENV) jlpm install >jlpm-install.log 2>&1 || { cat jlpm-install.log; exit 1; }; }
+	cd extension/ui-tests && $(JS_ENV) jlpm playwright test
 
 clean:
 	rm -rf $(VENV) $(MLFLOW_VENV)
