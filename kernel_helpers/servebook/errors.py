@@ -18,7 +18,10 @@ MLflow-compatible ``{"error_code", "message"}`` body) and an ``http_status``.
     ├── RequestTimeoutError (TimeoutError) a request exceeded the server's timeout
     ├── ServerError                        scoring-server lifecycle
     │   ├── ServerStartError               the child exited or never became ready (with its log tail)
-    │   └── ServerTimeoutError (TimeoutError)
+    │   ├── ServerTimeoutError (TimeoutError)
+    │   ├── ServerLimitError               too many scoring servers running (max_servers)
+    │   └── ServerNotReadyError            a request for a scoring server that is not ready
+    ├── NotFoundError (LookupError)        a model, path or server does not exist (or is outside the root)
     ├── ClientError                        talking to a scoring server
     │   ├── ServerUnavailableError (ConnectionError)
     │   └── PredictionError                non-2xx from /invocations (.status, .error_code, .server_message)
@@ -46,7 +49,10 @@ __all__ = [
     "RequestTimeoutError",
     "SaveError",
     "ServebookError",
+    "NotFoundError",
     "ServerError",
+    "ServerLimitError",
+    "ServerNotReadyError",
     "ServerStartError",
     "ServerTimeoutError",
     "ServerUnavailableError",
@@ -173,6 +179,27 @@ class ServerTimeoutError(ServerError, TimeoutError):
     """A scoring server did not become ready within the start timeout."""
 
     error_code = "SERVER_START_TIMEOUT"
+
+
+class ServerLimitError(ServerError):
+    """Starting another scoring server would exceed the configured maximum (``max_servers``)."""
+
+    error_code = "TOO_MANY_SERVERS"
+    http_status = 429
+
+
+class ServerNotReadyError(ServerError):
+    """A request was made for a scoring server that is starting, failed or stopped."""
+
+    error_code = "SERVER_NOT_READY"
+    http_status = 409
+
+
+class NotFoundError(ServebookError, LookupError):
+    """A model, path or server id does not exist, or a path leaves the allowed root (one answer for both)."""
+
+    error_code = "NOT_FOUND"
+    http_status = 404
 
 
 class ClientError(ServebookError):
