@@ -1,0 +1,127 @@
+"""Small crash- and race-safe file primitives used by the local store (stdlib + PyYAML).
+
+* ``write_atomic``: write a sibling temp file, then ``os.replace`` (readers never see half a file).
+* ``create_once``: write a temp file and ``os.link`` it into place, so exactly one writer wins and
+  the losers can compare values (used for immutable params).
+* ``append_line``: one ``os.write`` on an ``O_APPEND`` descriptor, so concurrent writers' lines
+  never interleave (local file systems make small appends atomic).
+* ``locked``: an exclusive ``flock`` on a directory, serialising experiment creation across
+  processes without leaving extra files in the store.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+try:  # the C loader/dumper are several times faster when PyYAML was built with libyaml
+    from yaml import CSafeDumper as _Dumper
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover - depends on the PyYAML build
+    from yaml import SafeDumper as _Dumper  # type: ignore[assignment]
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - Windows
+    fcntl = None  # type: ignore[assignment]
+
+
+def _tmp_sibling(path: Path) -> Path:
+    return path.with_name(f".{path.name}.tmp-{uuid.uuid4().hex}")
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Replace ``path`` with ``text`` atomically."""
+    tmp = _tmp_sibling(path)
+    try:
+        with open(tmp, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
+
+
+def create_once(path: Path, text: str) -> str | None:
+    """Create ``path`` with ``text`` unless it exists; return the existing content if it did."""
+    tmp = _tmp_sibling(path)
+    with open(tmp, "w", encoding="utf-8") as fh:
+        fh.write(text)
+    try:
+        os.link(tmp, path)
+        return None
+    except FileExistsError:
+        return path.read_text(encoding="utf-8")
+    finally:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+
+
+def append_line(path: Path, line: str) -> None:
+    """Append one line with a single write on an O_APPEND descriptor."""
+    data = (line.rstrip("\n") + "\n").encode("utf-8")
+    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+    try:
+        os.write(fd, data)
+    finally:
+        os.close(fd)
+
+
+def dump_yaml(data: dict[str, Any]) -> str:
+    return yaml.dump(data, Dumper=_Dumper, default_flow_style=False, sort_keys=True)
+
+
+def read_yaml(path: Path) -> dict[str, Any]:
+    with open(path, encoding="utf-8") as fh:
+        data = yaml.load(fh, Loader=_Loader)
+    return data if isinstance(data, dict) else {}
+
+
+def write_yaml(path: Path, data: dict[str, Any]) -> None:
+    write_atomic(path, dump_yaml(data))
+
+
+@contextlib.contextmanager
+def locked(directory: Path) -> Iterator[None]:
+    """Hold an exclusive lock on ``directory`` (a no-op where ``flock`` does not exist)."""
+    if fcntl is None:  # pragma: no cover - Windows
+        yield
+        return
+    fd = os.open(directory, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        os.close(fd)
+
+
+def copy_file_atomic(src: Path, dst: Path) -> None:
+    """Copy a file so ``dst`` appears complete or not at all."""
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    tmp = _tmp_sibling(dst)
+    try:
+        shutil.copyfile(src, tmp)
+        os.replace(tmp, dst)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
+
+
+def copy_tree(src: Path, dst: Path) -> None:
+    """Copy every file under ``src`` into ``dst`` (merging), each file atomically."""
+    for root, dirs, files in os.walk(src):
+        dirs[:] = [d for d in dirs if d != "__pycache__"]
+        rel = Path(root).relative_to(src)
+        for name in files:
+            copy_file_atomic(Path(root) / name, dst / rel / name)
