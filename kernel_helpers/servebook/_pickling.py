@@ -1,0 +1,175 @@
+"""cloudpickle in and out, with MLflow's class names on both sides.
+
+Dumping (:func:`dump`):
+  * servebook's ``PythonModel`` and ``_FunctionPythonModel`` are written under MLflow's names
+    (``mlflow.pyfunc.model.PythonModel`` ...), resolved at load time through cloudpickle's
+    ``subimport``. MLflow therefore loads our pickles with its own classes, and the pickle never
+    names ``servebook`` (a clean environment does not need servebook to unpickle it).
+  * every module the pickle refers to is recorded (classes, functions, modules, and the imports
+    inside functions pickled by value), which is what requirement inference needs: no subprocess,
+    no second load of the model.
+
+Loading (:func:`load`): an Unpickler whose ``find_class`` maps the MLflow names that MLflow 3.x
+pickles contain onto servebook (see :mod:`servebook.flavors.mlflow_pickles`), so MLflow-saved
+models load without mlflow installed. Any other ``mlflow.*`` name gives a LoadError that says
+which mlflow to install.
+"""
+
+from __future__ import annotations
+
+import abc
+import dis
+import io
+import pickle
+import sys
+import types
+from collections.abc import Callable, Iterable
+from typing import IO, Any
+
+from .flavors.mlflow_pickles import mlflow_object
+
+__all__ = ["dump", "load", "loads"]
+
+_MLFLOW_MODEL_MODULE = "mlflow.pyfunc.model"
+
+
+def _is_mlflow(module: str) -> bool:
+    return module == "mlflow" or module.startswith("mlflow.")
+
+
+class _MlflowModule(types.ModuleType):
+    """What ``subimport("mlflow....")`` yields when mlflow is not installed: names looked up lazily."""
+
+    def __getattr__(self, name: str) -> Any:
+        return mlflow_object(self.__name__, name)
+
+
+def _subimport(name: str) -> types.ModuleType:
+    if _is_mlflow(name) and name not in sys.modules:
+        return _MlflowModule(name)
+    __import__(name)
+    return sys.modules[name]
+
+
+def _class_setstate(obj: Any, state: Any) -> Any:
+    import cloudpickle.cloudpickle as cp
+
+    cls = cp._class_setstate(obj, state)
+    # A class rebuilt on an abc base (our PythonModel) gets its methods after creation: recompute
+    # the abstract set, otherwise the class would still count `predict` as abstract.
+    if isinstance(cls, abc.ABCMeta):
+        abc.update_abstractmethods(cls)
+    return cls
+
+
+class _Unpickler(pickle.Unpickler):
+    def find_class(self, module: str, name: str) -> Any:
+        if module == "cloudpickle.cloudpickle" or module == "cloudpickle.cloudpickle_fast":
+            if name == "subimport":
+                return _subimport
+            if name == "_class_setstate":
+                return _class_setstate
+        elif _is_mlflow(module) and module.split(".")[0] not in sys.modules:
+            return mlflow_object(module, name)
+        return super().find_class(module, name)
+
+
+def load(file: IO[bytes]) -> Any:
+    """Unpickle a model pickle (cloudpickle or pickle), mapping MLflow's class names onto servebook."""
+    return _Unpickler(file).load()
+
+
+def loads(data: bytes) -> Any:
+    """:func:`load` from bytes."""
+    return load(io.BytesIO(data))
+
+
+# ---------------------------------------------------------------------------------------------------
+class _ModuleRef:
+    """Pickles as ``cloudpickle.cloudpickle.subimport(name)`` without importing ``name`` here."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __reduce__(self) -> tuple[Callable[[str], types.ModuleType], tuple[str]]:
+        import cloudpickle.cloudpickle as cp
+
+        return cp.subimport, (self.name,)
+
+
+def _imports_in_code(code: types.CodeType, found: set[str]) -> None:
+    for instruction in dis.get_instructions(code):
+        if instruction.opname == "IMPORT_NAME" and isinstance(instruction.argval, str):
+            found.add(instruction.argval)
+    for const in code.co_consts:
+        if isinstance(const, types.CodeType):
+            _imports_in_code(const, found)
+
+
+def _make_pickler_class() -> type:
+    import cloudpickle
+
+    from .python_model import PythonModel, _FunctionPythonModel
+
+    renamed: dict[int, tuple[str, str]] = {
+        id(PythonModel): (_MLFLOW_MODEL_MODULE, "PythonModel"),
+        id(_FunctionPythonModel): (_MLFLOW_MODEL_MODULE, "_FunctionPythonModel"),
+    }
+    class_types = (type, abc.ABCMeta)
+    function_types = (types.FunctionType, types.BuiltinFunctionType)
+
+    class RecordingPickler(cloudpickle.CloudPickler):
+        """A CloudPickler that records referenced modules and writes our base classes by MLflow's name."""
+
+        modules: set[str]
+
+        def reducer_override(self, obj: Any) -> Any:
+            alias = renamed.get(id(obj))
+            if alias is not None and isinstance(obj, type):
+                return getattr, (_ModuleRef(alias[0]), alias[1])
+            if isinstance(obj, (*class_types, *function_types)):
+                module = getattr(obj, "__module__", None)
+                if isinstance(module, str):
+                    self.modules.add(module)
+                    if (
+                        isinstance(obj, types.FunctionType)
+                        and module not in sys.modules
+                        or module == "__main__"
+                    ):
+                        code = getattr(obj, "__code__", None)
+                        if code is not None:
+                            _imports_in_code(code, self.modules)
+            elif isinstance(obj, types.ModuleType):
+                self.modules.add(obj.__name__)
+            else:
+                self.modules.add(type(obj).__module__)
+            return super().reducer_override(obj)
+
+    return RecordingPickler
+
+
+_PICKLER: list[type] = []
+
+
+def dump(obj: Any, file: IO[bytes], *, by_value: Iterable[types.ModuleType] = ()) -> set[str]:
+    """Cloudpickle ``obj`` into ``file``; return the names of the modules the pickle refers to.
+
+    ``by_value`` modules are pickled by value for this call only (``cloudpickle.register_pickle_by_value``).
+    """
+    import cloudpickle
+
+    if not _PICKLER:
+        _PICKLER.append(_make_pickler_class())
+    registered = []
+    try:
+        for module in by_value:
+            if module.__name__ not in cloudpickle.list_registry_pickle_by_value():
+                cloudpickle.register_pickle_by_value(module)
+                registered.append(module)
+        pickler = _PICKLER[0](file, protocol=cloudpickle.DEFAULT_PROTOCOL)
+        pickler.modules = set()
+        pickler.dump(obj)
+    finally:
+        for module in registered:
+            cloudpickle.unregister_pickle_by_value(module)
+    return pickler.modules

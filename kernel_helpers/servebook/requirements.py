@@ -1,0 +1,175 @@
+"""Requirements of a saved model, inferred from the live process, and the three environment files.
+
+Inference needs no subprocess and never loads the model again: the pickler records every module the
+pickle refers to (see :mod:`servebook._pickling`), the ``code_paths`` files are parsed for their
+imports, and each top-level module is mapped to the installed distribution that provides it
+(``importlib.metadata.packages_distributions``), pinned to the installed version. Standard-library
+modules, ``__main__``, the modules shipped in ``code/`` and servebook itself are skipped.
+
+What ``requirements.txt`` holds, in this order:
+
+1. ``mlflow==3.17.2`` (or the installed mlflow's version, when there is one), exactly as MLflow writes
+   it: MLflow's serving tools build the model's environment from this file and run MLflow inside it.
+   The pickle names MLflow's ``PythonModel`` (see ``_pickling``), so in that environment the model
+   loads with stock ``mlflow.pyfunc.load_model``; servebook itself is not needed there.
+2. ``cloudpickle==<installed>`` (it wrote the pickle), then the inferred distributions, sorted.
+
+The servebook loader needs PyYAML, cloudpickle, and numpy/pandas for DataFrame inputs; all of these are
+dependencies of ``mlflow``, so an environment created from ``requirements.txt`` alone can load the
+model with servebook too (install servebook into it with ``--no-deps``).
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib.metadata as md
+import sys
+from collections.abc import Iterable
+from pathlib import Path
+
+import yaml
+
+from .model_format import MLFLOW_FORMAT_VERSION
+
+__all__ = [
+    "default_requirements",
+    "infer_requirements",
+    "mlflow_requirement",
+    "write_environment_files",
+]
+
+# distributions never listed: servebook is not on the package index; the build tools are listed in
+# python_env.yaml instead
+_NEVER = {"servebook", "pip", "setuptools", "wheel"}
+_MLFLOW_DISTRIBUTIONS = {"mlflow", "mlflow-skinny", "mlflow-tracing"}
+
+
+@functools.lru_cache(maxsize=1)
+def _module_to_distributions() -> dict[str, list[str]]:
+    return md.packages_distributions()
+
+
+@functools.lru_cache(maxsize=256)
+def _version(distribution: str) -> str | None:
+    try:
+        return md.version(distribution)
+    except md.PackageNotFoundError:
+        return None
+
+
+def _canonical(name: str) -> str:
+    return name.lower().replace("_", "-").replace(".", "-")
+
+
+def mlflow_requirement() -> str:
+    """The ``mlflow==X`` line: the installed mlflow's version, else the format version we write."""
+    return f"mlflow=={_version('mlflow') or MLFLOW_FORMAT_VERSION}"
+
+
+def distribution_of(module: str) -> str | None:
+    """The installed distribution providing top-level ``module`` (None for stdlib or unknown)."""
+    top = module.split(".", 1)[0]
+    if not top or top in sys.stdlib_module_names or top in sys.builtin_module_names:
+        return None
+    dists = _module_to_distributions().get(top)
+    return dists[0] if dists else None
+
+
+def infer_requirements(modules: Iterable[str], *, exclude_modules: Iterable[str] = ()) -> list[str]:
+    """Pinned requirements (``name==version``) for ``modules``, without the default lines."""
+    excluded = {name.split(".", 1)[0] for name in exclude_modules}
+    seen: dict[str, str] = {}
+    for module in modules:
+        top = module.split(".", 1)[0]
+        if top in excluded or top == "__main__":
+            continue
+        dist = distribution_of(top)
+        if dist is None:
+            continue
+        key = _canonical(dist)
+        if key in _NEVER or key in _MLFLOW_DISTRIBUTIONS or key in seen:
+            continue
+        version = _version(dist)
+        seen[key] = f"{dist}=={version}" if version else dist
+    return [seen[key] for key in sorted(seen)]
+
+
+def default_requirements() -> list[str]:
+    """The lines every custom model gets: mlflow, then cloudpickle."""
+    return [mlflow_requirement(), f"cloudpickle=={_version('cloudpickle')}"]
+
+
+def _requirement_name(line: str) -> str:
+    for stop in "<>=!~;[ @":
+        line = line.split(stop, 1)[0]
+    return _canonical(line.strip())
+
+
+def merge_requirements(*groups: Iterable[str]) -> list[str]:
+    """Concatenate requirement lists, keeping the first line for each distribution name."""
+    out: list[str] = []
+    names: set[str] = set()
+    for group in groups:
+        for line in group:
+            line = line.strip()
+            if not line:
+                continue
+            name = _requirement_name(line)
+            if name and not line.startswith("-") and name in names:
+                continue
+            names.add(name)
+            out.append(line)
+    return out
+
+
+def with_mlflow_first(requirements: list[str]) -> list[str]:
+    """Prepend ``mlflow==X`` unless an mlflow distribution is already listed (MLflow does the same)."""
+    if any(_requirement_name(line) in ("mlflow", "mlflow-skinny") for line in requirements):
+        return requirements
+    return [mlflow_requirement(), *requirements]
+
+
+def _build_dependencies() -> list[str]:
+    out = []
+    for package in ("pip", "setuptools", "wheel"):
+        version = _version(package)
+        out.append(f"{package}=={version}" if version else package)
+    return out
+
+
+def python_version() -> str:
+    """``X.Y.Z`` of the running interpreter (what MLmodel's ``python_version`` records)."""
+    return ".".join(str(part) for part in sys.version_info[:3])
+
+
+def write_environment_files(model_dir: Path, requirements: list[str], conda_env: dict | None = None) -> None:
+    """Write requirements.txt, conda.yaml and python_env.yaml in MLflow's exact format."""
+    (model_dir / "requirements.txt").write_text("\n".join(requirements), encoding="utf-8")
+    if conda_env is None:
+        pip_version = _version("pip")
+        conda_env = {
+            "channels": ["conda-forge"],
+            "dependencies": [
+                f"python={python_version()}",
+                f"pip<={pip_version}" if pip_version else "pip",
+                {"pip": list(requirements)},
+            ],
+            "name": "mlflow-env",
+        }
+    with open(model_dir / "conda.yaml", "w", encoding="utf-8") as out:
+        yaml.safe_dump(conda_env, out, default_flow_style=False)
+    python_env = {
+        "python": python_version(),
+        "build_dependencies": _build_dependencies(),
+        "dependencies": ["-r requirements.txt"],
+    }
+    with open(model_dir / "python_env.yaml", "w", encoding="utf-8") as out:
+        yaml.safe_dump(python_env, out, sort_keys=False, default_flow_style=False)
+
+
+def pip_requirements_of_conda_env(conda_env: dict) -> list[str]:
+    """The pip section of a conda environment mapping (what requirements.txt gets for ``conda_env=``)."""
+    for dep in conda_env.get("dependencies", []) or []:
+        if isinstance(dep, dict) and isinstance(dep.get("pip"), list):
+            return [str(line) for line in dep["pip"]]
+    return []
