@@ -1,0 +1,164 @@
+"""The model card widget, built from a real ``servebook.inspect`` report and driven in Python."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import servebook
+from servebook.widgets import markup
+
+ipywidgets = pytest.importorskip("ipywidgets")
+
+MLMODEL = """\
+artifact_path: null
+flavors:
+  python_function:
+    cloudpickle_version: {cloudpickle}
+    code: code
+    env:
+      conda: conda.yaml
+      virtualenv: python_env.yaml
+    loader_module: mlflow.pyfunc.model
+    python_model: python_model.pkl
+    python_version: {python}
+mlflow_version: 3.17.2
+model_uuid: 0123456789abcdef0123456789abcdef
+saved_input_example_info:
+  artifact_path: input_example.json
+  pandas_orient: split
+  serving_input_path: serving_input_example.json
+  type: dataframe
+signature:
+  inputs: '[{{"type": "double", "name": "sepal_length", "required": true}}, {{"type": "string", "name":
+    "<script>alert(1)</script>", "required": false}}]'
+  outputs: '[{{"type": "long", "name": "label", "required": true}}]'
+  params: '[{{"name": "top_k", "type": "long", "default": 3, "shape": null}}]'
+utc_time_created: '2026-11-22 22:21:14.666149'
+"""
+
+
+@pytest.fixture
+def model_dir(tmp_path: Path) -> Path:
+    """A model directory written by hand: the inspector only reads files, so the pickle is never loaded."""
+    import cloudpickle
+
+    model = tmp_path / "iris_model"
+    (model / "code").mkdir(parents=True)
+    python = ".".join(map(str, sys.version_info[:3]))
+    (model / "MLmodel").write_text(MLMODEL.format(cloudpickle=cloudpickle.__version__, python=python))
+    (model / "python_model.pkl").write_bytes(b"\x80\x05N.")
+    (model / "code" / "helpers.py").write_text("X = 1\n")
+    (model / "requirements.txt").write_text(
+        f"mlflow==3.17.2\ncloudpickle=={cloudpickle.__version__}\nservebook-no-such-package==1.0"
+    )
+    (model / "conda.yaml").write_text("name: mlflow-env\n")
+    (model / "python_env.yaml").write_text(f"python: {python}\n")
+    split = {"columns": ["sepal_length", "<script>alert(1)</script>"], "data": [[5.1, "a"]]}
+    (model / "input_example.json").write_text(json.dumps(split))
+    (model / "serving_input_example.json").write_text(json.dumps({"dataframe_split": split}, indent=2))
+    return model
+
+
+def test_card_shows_signature_requirements_and_trust(model_dir: Path) -> None:
+    from servebook.widgets import model_card
+
+    report = servebook.inspect(model_dir)
+    assert report.error is None
+    card = model_card(report)
+    assert isinstance(card, ipywidgets.VBox)
+    assert card.report is report
+    assert "sb-model-card" in card._dom_classes
+    assert card.tabs.titles == ("Signature", "Requirements", "Example", "Files")
+    assert list(card.tabs.children) == [card.signature, card.requirements, card.example, card.files]
+
+    # header
+    assert "iris_model" in card.header.value
+    assert "mlflow.pyfunc.model" in card.header.value
+    # signature tables: inputs, outputs, params with default
+    signature = card.signature.value
+    for text in ("Inputs (columns)", "sepal_length", "double", "optional", "Outputs", "label", "top_k"):
+        assert text in signature, text
+    assert "<td" in signature and ">3<" in signature
+    # requirements: ok, not needed and missing are told apart
+    requirements = card.requirements.value
+    assert "sb-badge-ok" in requirements
+    assert "servebook-no-such-package==1.0" in requirements
+    assert "sb-badge-error" in requirements  # missing
+    assert "not_needed" in requirements  # the mlflow pin
+    assert "is required by the model but not installed" in requirements or "no-such-package" in requirements
+    # trust verdict: pickle and code module run on load
+    assert "executes code" in card.trust.value
+    assert "python_model.pkl" in card.trust.value
+    assert "code/helpers.py" in card.trust.value
+    # example and files
+    assert "dataframe_split" in card.example.value
+    assert "MLmodel" in card.files.value and "requirements.txt" in card.files.value
+
+
+def test_model_metadata_is_escaped(model_dir: Path) -> None:
+    from servebook.widgets import model_card
+
+    card = model_card(servebook.inspect(model_dir))
+    for section in (card.header, card.trust, card.signature, card.requirements, card.example, card.files):
+        assert "<script>" not in section.value
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in card.signature.value
+
+
+def test_broken_model_gives_a_card_with_the_error(tmp_path: Path) -> None:
+    from servebook.widgets import model_card
+
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    (broken / "MLmodel").write_text("flavors: [unclosed\n")
+    report = servebook.inspect(broken)
+    assert report.error
+    card = model_card(report)
+    assert "sb-badge-error" in card.header.value
+    assert markup.escape(report.error) in card.header.value
+    assert "no signature" in card.signature.value
+
+
+def test_unsafe_verdict_is_red(model_dir: Path, tmp_path: Path) -> None:
+    from servebook.widgets import model_card
+
+    outside = tmp_path / "outside.txt"
+    outside.write_text("secret")
+    (model_dir / "link").symlink_to(outside)
+    card = model_card(servebook.inspect(model_dir))
+    assert "sb-badge-error" in card.trust.value
+    assert "unsafe" in card.trust.value.lower()
+    assert "link" in card.trust.value
+
+
+def test_outside_a_kernel_the_hook_falls_back_to_text(model_dir: Path) -> None:
+    from servebook.widgets import model_card_bundle
+
+    report = servebook.inspect(model_dir)
+    assert model_card_bundle(report) is None
+    hook = getattr(report, "_repr_mimebundle_", None)
+    if hook is not None:
+        assert hook() is None
+    assert "iris_model" in str(report)
+
+
+def test_importing_servebook_does_not_import_ipywidgets() -> None:
+    code = (
+        "import sys, servebook, servebook.widgets\n"
+        "servebook.widgets.widgets_available()\n"
+        "assert 'ipywidgets' not in sys.modules, 'ipywidgets imported'\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=60)
+
+
+def test_markup_helpers_escape_everything() -> None:
+    html = markup.table(["a<b"], [["<i>x</i>"], [None]])
+    assert "a&lt;b" in html and "&lt;i&gt;x&lt;/i&gt;" in html and "<i>x</i>" not in html
+    assert "none" in markup.table(["a"], [])
+    assert markup.badge("<b>", "ok").count("<b>") == 0
+    assert markup.pre("Q" * 50, max_chars=10).count("Q") == 10
+    assert markup.definition_list([("k", None), ("v", "<1>")]) == "<b>v</b>: &lt;1&gt;"
