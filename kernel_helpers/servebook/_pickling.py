@@ -115,8 +115,15 @@ def _make_pickler_class() -> type:
         id(PythonModel): (_MLFLOW_MODEL_MODULE, "PythonModel"),
         id(_FunctionPythonModel): (_MLFLOW_MODEL_MODULE, "_FunctionPythonModel"),
     }
-    class_types = (type, abc.ABCMeta)
-    function_types = (types.FunctionType, types.BuiltinFunctionType)
+    import cloudpickle.cloudpickle as cp
+
+    by_reference = getattr(cp, "_should_pickle_by_reference", None)
+
+    def pickled_by_reference(obj: Any) -> bool:
+        if by_reference is not None:
+            return bool(by_reference(obj))
+        module = getattr(obj, "__module__", None)
+        return module in sys.modules and module != "__main__"
 
     class RecordingPickler(cloudpickle.CloudPickler):
         """A CloudPickler that records referenced modules and writes our base classes by MLflow's name."""
@@ -124,25 +131,23 @@ def _make_pickler_class() -> type:
         modules: set[str]
 
         def reducer_override(self, obj: Any) -> Any:
-            alias = renamed.get(id(obj))
-            if alias is not None and isinstance(obj, type):
-                return getattr, (_ModuleRef(alias[0]), alias[1])
-            if isinstance(obj, (*class_types, *function_types)):
+            if isinstance(obj, type):
+                alias = renamed.get(id(obj))
+                if alias is not None:
+                    return getattr, (_ModuleRef(alias[0]), alias[1])
+                if pickled_by_reference(obj):
+                    self.modules.add(obj.__module__)
+            elif isinstance(obj, types.FunctionType):
+                if pickled_by_reference(obj):
+                    self.modules.add(obj.__module__)
+                else:  # by value: the modules it imports at run time are requirements too
+                    _imports_in_code(obj.__code__, self.modules)
+            elif isinstance(obj, types.BuiltinFunctionType):
                 module = getattr(obj, "__module__", None)
                 if isinstance(module, str):
                     self.modules.add(module)
-                    if (
-                        isinstance(obj, types.FunctionType)
-                        and module not in sys.modules
-                        or module == "__main__"
-                    ):
-                        code = getattr(obj, "__code__", None)
-                        if code is not None:
-                            _imports_in_code(code, self.modules)
             elif isinstance(obj, types.ModuleType):
                 self.modules.add(obj.__name__)
-            else:
-                self.modules.add(type(obj).__module__)
             return super().reducer_override(obj)
 
     return RecordingPickler
