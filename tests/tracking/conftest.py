@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import signal
 import socket
@@ -17,9 +16,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from tests.conftest import REPO_ROOT, _mlflow_python, run_python
-
-RESOURCES = Path(__file__).parent / "resources"
+from tests.conftest import _mlflow_python
 
 
 def _reset_tracking_state() -> None:
@@ -50,25 +47,6 @@ def tracking_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Pa
     store.set_tracking_uri(f"file:{root}")
     yield root
     _reset_tracking_state()
-
-
-def run_mlflow(
-    source: str, *, cwd: Path | None = None, env: dict[str, str] | None = None, timeout: float = 120
-) -> str:
-    """Run ``source`` with real MLflow (its own venv); file stores are allowed explicitly."""
-    python = _mlflow_python()
-    if not python.exists():
-        pytest.fail(f"The MLflow test virtualenv is missing ({python}); run `make mlflow-venv`.")
-    full_env = {"MLFLOW_ALLOW_FILE_STORE": "true", "PYTHONWARNINGS": "ignore", **(env or {})}
-    return run_python(source, python=python, cwd=cwd, env=full_env, timeout=timeout)
-
-
-def last_json_line(output: str) -> dict:
-    """The last stdout line that is a JSON object (scripts print their results that way)."""
-    for line in reversed(output.strip().splitlines()):
-        if line.startswith("{"):
-            return json.loads(line)
-    raise AssertionError(f"no JSON result line in output:\n{output}")
 
 
 @dataclass
@@ -163,6 +141,3 @@ def server_uri(mlflow_server: MlflowServer, tracking_dir: Path) -> Iterator[str]
 
     store.set_tracking_uri(mlflow_server.url)
     yield mlflow_server.url
-
-
-__all__ = ["REPO_ROOT", "RESOURCES", "MlflowServer", "last_json_line", "run_mlflow"]
