@@ -186,6 +186,8 @@ class ScoringApp:
             if message["type"] == "lifespan.startup":
                 await send({"type": "lifespan.startup.complete"})
             elif message["type"] == "lifespan.shutdown":
+                if self._batcher is not None:
+                    logger.info("adaptive batching: %d merged predict calls", self._batcher.batches)
                 self.close()
                 await send({"type": "lifespan.shutdown.complete"})
                 return

@@ -1,0 +1,91 @@
+"""The servebook command: predict without a server, usage errors, failures without tracebacks."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from fixture_models import COLUMNS, ROWS, close, expected_scores
+
+import servebook
+
+pytestmark = pytest.mark.integration
+
+
+def run(
+    *args: str, stdin: bytes | None = None, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run(
+        [sys.executable, "-m", "servebook", *args],
+        input=stdin,
+        capture_output=True,
+        timeout=120,
+        check=False,
+        env={**os.environ, **(env or {})},
+    )
+
+
+def test_version_and_help() -> None:
+    proc = run("--version")
+    assert proc.returncode == 0
+    assert proc.stdout.decode().strip() == f"servebook {servebook.__version__}"
+    proc = run("serve", "--help")
+    assert proc.returncode == 0
+    assert b"--max-body-size" in proc.stdout and b"-h HOST" in proc.stdout
+
+
+def test_usage_errors_exit_2() -> None:
+    assert run().returncode == 2
+    proc = run("serve")
+    assert proc.returncode == 2
+    assert b"--model-uri" in proc.stderr
+    assert run("serve", "-m", "x", "--port", "abc").returncode == 2
+
+
+def test_predict_json_file_and_csv_stdin(model_root: Path, tmp_path: Path) -> None:
+    source = tmp_path / "in.json"
+    source.write_text(
+        json.dumps({"dataframe_split": {"columns": COLUMNS, "data": ROWS}, "params": {"scale": 2}})
+    )
+    target = tmp_path / "out.json"
+    proc = run("predict", "-m", str(model_root / "scorer"), "-i", str(source), "-o", str(target))
+    assert proc.returncode == 0, proc.stderr
+    got = json.loads(target.read_text())["predictions"]
+    assert all(close(g["score"], w["score"]) for g, w in zip(got, expected_scores(ROWS, 2), strict=True))
+    csv = (",".join(COLUMNS) + "\n" + "\n".join(",".join(map(str, r)) for r in ROWS)).encode()
+    proc = run("predict", "-m", str(model_root / "scorer"), "-t", "csv", stdin=csv)
+    assert proc.returncode == 0, proc.stderr
+    assert [r["label"] for r in json.loads(proc.stdout)["predictions"]] == [1, 1, 1]
+
+
+def test_failures_exit_1_with_a_message(model_root: Path, tmp_path: Path) -> None:
+    proc = run("predict", "-m", str(tmp_path / "missing"), stdin=b"{}")
+    assert proc.returncode == 1
+    assert b"Traceback" not in proc.stderr and b"missing" in proc.stderr
+    proc = run("predict", "-m", str(model_root / "scorer"), stdin=b'{"columns": [], "data": []}')
+    assert proc.returncode == 1
+    assert b"Wrap it in dataframe_split" in proc.stderr and b"Traceback" not in proc.stderr
+    proc = run("predict", "-m", str(model_root / "scorer"), "--debug", stdin=b"[]")
+    assert proc.returncode == 1 and b"Traceback" in proc.stderr
+
+
+def test_serve_port_in_use_exits_1(model_root: Path) -> None:
+    import socket
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        proc = run("serve", "-m", str(model_root / "scorer"), "-p", str(port))
+    assert proc.returncode == 1
+    assert b"Address already in use" in proc.stderr and b"Traceback" not in proc.stderr
+
+
+def test_inspect_delegates_to_inspection(model_root: Path) -> None:
+    proc = run("inspect", str(model_root / "scorer"), "--json")
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)
