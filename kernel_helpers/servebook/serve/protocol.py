@@ -483,7 +483,7 @@ def encode_predictions(predictions: Any) -> bytes:
             {"predictions": _jsonable(predictions)}, default=_default, option=_orjson_options()
         )
     except orjson.JSONEncodeError as err:
-        raise TypeError(str(err)) from err
+        raise TypeError(str(err.__cause__ or err)) from err
 
 
 def encode_error(error_code: str, message: str, **extra: Any) -> bytes:
