@@ -1,1 +1,223 @@
-export {};
+/**
+ * Plugin wiring only: the sidebar panel, the inspector widgets, commands, palette and the file
+ * browser's context menu. No network call is awaited during activation.
+ */
+import {
+  ILabShell,
+  ILayoutRestorer,
+  JupyterFrontEnd,
+  JupyterFrontEndPlugin
+} from '@jupyterlab/application';
+import { ICommandPalette, InputDialog, MainAreaWidget } from '@jupyterlab/apputils';
+import { IDefaultFileBrowser } from '@jupyterlab/filebrowser';
+import { ISettingRegistry } from '@jupyterlab/settingregistry';
+
+import { servebookIcon } from './icons';
+import { ServebookModel } from './model';
+import { CommandIDs, PluginIDs } from './tokens';
+import { ModelInspector, notifyError } from './widgets/ModelInspector';
+import { ModelsPanel } from './widgets/ModelsPanel';
+
+const MLMODEL = 'MLmodel';
+const PALETTE_CATEGORY = 'servebook';
+
+/** The model directory a file-browser item stands for, or `null` when it is not a model. */
+function modelPathOf(
+  item: { path: string; name: string; type: string },
+  known: ReadonlySet<string>
+): string | null {
+  if (item.type !== 'directory' && item.name === MLMODEL) {
+    const slash = item.path.lastIndexOf('/');
+    return slash >= 0 ? item.path.slice(0, slash) : '';
+  }
+  if (item.type === 'directory' && known.has(item.path)) {
+    return item.path;
+  }
+  return null;
+}
+
+const panelPlugin: JupyterFrontEndPlugin<void> = {
+  id: PluginIDs.panel,
+  description: 'Browse, inspect, serve and query MLflow-format models.',
+  autoStart: true,
+  requires: [ILabShell],
+  optional: [ICommandPalette, IDefaultFileBrowser, ILayoutRestorer, ISettingRegistry],
+  activate: (
+    app: JupyterFrontEnd,
+    labShell: ILabShell,
+    palette: ICommandPalette | null,
+    fileBrowser: IDefaultFileBrowser | null,
+    restorer: ILayoutRestorer | null,
+    settingRegistry: ISettingRegistry | null
+  ): void => {
+    const { commands, shell } = app;
+    const model = new ServebookModel(app.serviceManager.serverSettings);
+    const panel = new ModelsPanel(model, commands);
+    labShell.add(panel, 'left', { rank: 850 });
+    if (restorer) {
+      restorer.add(panel, panel.id);
+    }
+
+    const inspectors = new Map<string, MainAreaWidget<ModelInspector>>();
+    const knownModels = () => new Set(model.models.map(item => item.path));
+
+    const openInspector = (path: string): MainAreaWidget<ModelInspector> => {
+      let widget = inspectors.get(path);
+      if (!widget || widget.isDisposed) {
+        const content = new ModelInspector(model, path);
+        widget = new MainAreaWidget({ content });
+        widget.id = `sb-inspector-${path.replace(/[^A-Za-z0-9_-]/g, '_')}`;
+        widget.title.label = content.title.label;
+        widget.title.caption = content.title.caption;
+        widget.title.icon = servebookIcon;
+        widget.title.closable = true;
+        inspectors.set(path, widget);
+        widget.disposed.connect(() => inspectors.delete(path));
+        shell.add(widget, 'main');
+      } else {
+        void model.loadReport(path);
+      }
+      shell.activateById(widget.id);
+      return widget;
+    };
+
+    /** The model the command targets: its `path` argument, else the file browser's selection. */
+    const targetPath = (args: { path?: unknown }): string | null => {
+      if (typeof args.path === 'string') {
+        return args.path;
+      }
+      const item = fileBrowser?.selectedItems().next();
+      if (item && !item.done) {
+        return modelPathOf(item.value, knownModels());
+      }
+      return null;
+    };
+
+    commands.addCommand(CommandIDs.openPanel, {
+      label: 'Open the servebook Panel',
+      icon: servebookIcon,
+      execute: () => shell.activateById(panel.id)
+    });
+
+    commands.addCommand(CommandIDs.refreshModels, {
+      label: 'Refresh servebook Models',
+      execute: async () => {
+        await model.refreshModels();
+        if (model.modelsError) {
+          notifyError('Listing models failed', new Error(model.modelsError));
+        }
+      }
+    });
+
+    commands.addCommand(CommandIDs.inspectModel, {
+      label: 'Inspect Model',
+      caption: 'Show what an MLflow-format model contains, without loading it',
+      icon: servebookIcon,
+      isVisible: args => typeof args.path === 'string' || targetPath(args) !== null || !fileBrowser,
+      execute: async args => {
+        let path = targetPath(args);
+        if (path === null) {
+          const choice = await InputDialog.getItem({
+            title: 'Inspect model',
+            items: model.models.map(item => item.path),
+            editable: true
+          });
+          if (!choice.button.accept || choice.value === null) {
+            return;
+          }
+          path = choice.value;
+        }
+        openInspector(path);
+      }
+    });
+
+    commands.addCommand(CommandIDs.serveModel, {
+      label: 'Serve Model',
+      caption: 'Start a local scoring server for this model',
+      isVisible: args => typeof args.path === 'string' || targetPath(args) !== null,
+      execute: async args => {
+        const path = targetPath(args);
+        if (path === null) {
+          return;
+        }
+        openInspector(path);
+        try {
+          await model.startServer(path);
+        } catch (error) {
+          notifyError(`Serving ${path} failed`, error);
+        }
+      }
+    });
+
+    commands.addCommand(CommandIDs.stopServer, {
+      label: 'Stop Scoring Server',
+      execute: async args => {
+        if (typeof args.id !== 'string') {
+          return;
+        }
+        try {
+          await model.stopServer(args.id);
+        } catch (error) {
+          notifyError('Stopping the server failed', error);
+        }
+      }
+    });
+
+    commands.addCommand(CommandIDs.stopAllServers, {
+      label: 'Stop All servebook Scoring Servers',
+      execute: async () => {
+        try {
+          await model.stopAllServers();
+        } catch (error) {
+          notifyError('Stopping the servers failed', error);
+        }
+      }
+    });
+
+    if (palette) {
+      for (const command of [
+        CommandIDs.openPanel,
+        CommandIDs.refreshModels,
+        CommandIDs.inspectModel,
+        CommandIDs.stopAllServers
+      ]) {
+        palette.addItem({ command, category: PALETTE_CATEGORY });
+      }
+    }
+
+    app.contextMenu.addItem({
+      command: CommandIDs.inspectModel,
+      selector: '.jp-DirListing-item',
+      rank: 3
+    });
+    app.contextMenu.addItem({
+      command: CommandIDs.serveModel,
+      selector: '.jp-DirListing-item',
+      rank: 3
+    });
+
+    // Network work starts once the shell is restored and is never awaited here.
+    void app.restored.then(async () => {
+      let refreshOnStart = true;
+      if (settingRegistry) {
+        try {
+          const settings = await settingRegistry.load(PluginIDs.panel);
+          refreshOnStart = settings.get('refreshOnStart').composite !== false;
+        } catch {
+          // No settings schema loaded: keep the defaults.
+        }
+      }
+      await model.checkExtension();
+      if (model.extensionProblem) {
+        notifyError('servebook', new Error(model.extensionProblem));
+        return;
+      }
+      await Promise.all([
+        refreshOnStart ? model.refreshModels() : Promise.resolve(),
+        model.refreshServers().catch(error => notifyError('Listing servers failed', error))
+      ]);
+    });
+  }
+};
+
+export default [panelPlugin];
