@@ -342,3 +342,62 @@ def _plain(value: object) -> object:
     """numpy scalars as Python values (MLflow leaves np.int64 inside object columns; servebook int)."""
     item = getattr(value, "item", None)
     return item() if callable(item) else repr(value)
+
+
+def frame_from_json(body: dict) -> pd.DataFrame:
+    """A DataFrame from a parsed ``dataframe_split`` / ``dataframe_records`` payload, as both "
+    "servers build it."""
+    if "dataframe_records" in body:
+        return pd.DataFrame(data=body["dataframe_records"])
+    split = body["dataframe_split"]
+    return pd.DataFrame(index=split.get("index"), columns=split.get("columns"), data=split["data"])
+
+
+_IRIS_COLUMNS = ["sepal_length", "sepal_width", "petal_length", "petal_width"]
+TYPED_SCHEMA = (
+    '[{"type": "long", "name": "n", "required": true}, {"type": "string", "name": "s", "required": true}, '
+    '{"type": "boolean", "name": "b", "required": false}, {"type": "float", "name": "f", "required": false}, '
+    '{"type": "datetime", "name": "t", "required": false}, {"type": "binary", "name": "x", '
+    '"required": false}]'
+)
+
+# name -> (request JSON body, schema json): the server-side cast (coerce_json_columns vs MLflow's parser)
+JSON_BODIES = {
+    "iris_numbers": (
+        {"dataframe_split": {"columns": _IRIS_COLUMNS, "data": [[5.1, 3.5, 1.4, 0.2]]}},
+        IRIS_SCHEMA,
+    ),
+    "iris_ints": ({"dataframe_split": {"columns": _IRIS_COLUMNS, "data": [[5, 3, 1, 0]]}}, IRIS_SCHEMA),
+    "iris_lenient": (
+        {
+            "dataframe_split": {
+                "columns": _IRIS_COLUMNS,
+                "data": [["1.5", True, 2, None], [1.0, False, "3", 4.5]],
+            }
+        },
+        IRIS_SCHEMA,
+    ),
+    "iris_letter": ({"dataframe_split": {"columns": _IRIS_COLUMNS, "data": [["a", 1, 2, 3]]}}, IRIS_SCHEMA),
+    "iris_records_missing": ({"dataframe_records": [{"sepal_length": 1.0, "sepal_width": 2.0}]}, IRIS_SCHEMA),
+    "iris_records_extra": (
+        {"dataframe_records": [{**dict.fromkeys(_IRIS_COLUMNS, 1.0), "zzz": "extra"}]},
+        IRIS_SCHEMA,
+    ),
+    "typed_ok": (
+        {
+            "dataframe_records": [
+                {"n": 1, "s": "a", "b": True, "f": 1.5, "t": "2020-01-02T03:04:05", "x": "YWI=\n"}
+            ]
+        },
+        TYPED_SCHEMA,
+    ),
+    "typed_int_as_string_column": ({"dataframe_records": [{"n": 1, "s": 7}]}, TYPED_SCHEMA),
+    "typed_null_in_long": ({"dataframe_records": [{"n": None, "s": "a"}, {"n": 2, "s": "b"}]}, TYPED_SCHEMA),
+    "typed_float_in_long": ({"dataframe_records": [{"n": 1.5, "s": "a"}]}, TYPED_SCHEMA),
+    "typed_bad_datetime": ({"dataframe_records": [{"n": 1, "s": "a", "t": "not a date"}]}, TYPED_SCHEMA),
+    "typed_bool_from_ints": (
+        {"dataframe_records": [{"n": 1, "s": "a", "b": 0}, {"n": 2, "s": "b", "b": 1}]},
+        TYPED_SCHEMA,
+    ),
+    "unnamed": ({"dataframe_split": {"data": [[1, 2], [3, 4]]}}, UNNAMED_SCHEMA),
+}

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from servebook.enforcement import enforce_input, enforce_params
+from servebook.enforcement import coerce_json_columns, enforce_input, enforce_params
 from servebook.errors import SignatureError
 from servebook.input_example import load_input_example, save_input_example, serving_payload
 from servebook.signature import ModelSignature, ParamSchema, Schema, infer_signature
@@ -31,11 +31,13 @@ logging.disable(logging.CRITICAL)
 from mlflow.models import infer_signature
 from mlflow.models.utils import _Example, _enforce_schema, _enforce_params_schema
 from mlflow.types.schema import ParamSchema, Schema
+from mlflow.utils.proto_json_utils import cast_df_types_according_to_schema
 
 cases = runpy.run_path(sys.argv[1])
 out_dir = Path(sys.argv[2])
 describe = cases["describe"]
 result = {"examples": {}, "infer": {}, "schemas": [], "params_texts": [], "enforce": {}, "params": {}}
+result["json"] = {}
 for name, example in cases["EXAMPLES"].items():
     target = out_dir / name
     target.mkdir()
@@ -61,6 +63,12 @@ for name, (params, schema) in cases["PARAMS"].items():
     except Exception as exc:
         value = exc
     result["params"][name] = describe(value)
+for name, (body, schema) in cases["JSON_BODIES"].items():
+    try:
+        value = cast_df_types_according_to_schema(cases["frame_from_json"](body), Schema.from_json(schema))
+    except Exception as exc:
+        value = exc
+    result["json"][name] = describe(value)
 (out_dir / "result.json").write_text(json.dumps(result))
 """
 
@@ -165,5 +173,25 @@ def test_params_enforcement_agrees_with_mlflow(name: str, mlflow_answers: dict[s
             f"MLflow refused these params ({theirs['message']}) but servebook accepted them"
         )
         assert "Invalid parameters found" in mine["message"] or "must be a dictionary" in mine["message"]
+    else:
+        assert mine == theirs
+
+
+@pytest.mark.parametrize("name", sorted(CASES["JSON_BODIES"]))
+def test_json_coercion_agrees_with_mlflow_server(name: str, mlflow_answers: dict[str, Any]) -> None:
+    body, schema = CASES["JSON_BODIES"][name]
+    try:
+        ours: Any = coerce_json_columns(CASES["frame_from_json"](body), Schema.from_json(schema))
+    except SignatureError as exc:
+        ours = exc
+    theirs = mlflow_answers["json"][name]
+    mine = CASES["describe"](ours)
+    if theirs["kind"] == "error":
+        assert mine["kind"] == "error", (
+            f"MLflow refused this body ({theirs['message']}) but servebook accepted it"
+        )
+        assert mine["message"].startswith(
+            "Data is not compatible with model signature. Failed to convert column"
+        )
     else:
         assert mine == theirs
