@@ -243,3 +243,42 @@ def test_inspection_does_not_import_heavy_or_server_modules(tmp_path: Path) -> N
     )
     loaded = set(json.loads(out.stdout))
     assert not loaded & {"pandas", "numpy", "cloudpickle", "tornado", "jupyter_server", "mlflow"}
+
+
+_MLFLOW_SAVE = """
+import sys
+import mlflow
+import pandas as pd
+
+class Doubler(mlflow.pyfunc.PythonModel):
+    def predict(self, context, model_input, params=None):
+        return model_input["x"] * 2
+
+mlflow.pyfunc.save_model(
+    sys.argv[1], python_model=Doubler(), input_example=pd.DataFrame({"x": [1.0, 2.0]}),
+    pip_requirements=["pandas", "cloudpickle"],
+)
+"""
+
+
+@pytest.mark.compat
+def test_inspect_a_model_saved_by_mlflow(tmp_path: Path, mlflow_python: Path) -> None:
+    target = tmp_path / "mlflow_model"
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    proc = subprocess.run(
+        [str(mlflow_python), "-c", _MLFLOW_SAVE, str(target)],
+        capture_output=True, text=True, timeout=120, env=env, check=False,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    report = servebook.inspect(target)
+    assert report.error is None, report.error
+    assert report.loader_module == "mlflow.pyfunc.model"
+    assert report.signature is not None and report.signature.inputs is not None
+    assert [(c.name, c.type) for c in report.signature.inputs.columns] == [("x", "double")]
+    assert report.serving_input_example == json.loads((target / "serving_input_example.json").read_text())
+    assert report.environment is not None
+    statuses = {r.name: r.status for r in report.environment.requirements}
+    assert statuses["mlflow"] == "not_needed" and statuses["pandas"] == "ok"
+    assert report.trust is not None and ("pickle", "python_model.pkl") in {
+        (i.kind, i.path) for i in report.trust.executes_on_load
+    }
