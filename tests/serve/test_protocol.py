@@ -93,6 +93,11 @@ def test_params_and_tensor_inputs() -> None:
             "one value per",
         ),
         (b'{"dataframe_records": [[1, 2]]}', InvalidInputError, "dataframe_split"),
+        (
+            b'{"dataframe_split": {"columns": ["a", "a"], "data": []}}',
+            InvalidInputError,
+            "duplicate names ['a']",
+        ),
         (b'{"instances": [{"a": 1}, {"b": 2}]}', InvalidInputError, "same keys"),
         (b'{"inputs": [1], "params": "x"}', SignatureError, "params must be a JSON object"),
         (b'{"dataframe_split": {"columns": ["a", "b"], "data": [["x", 1]]}}', SignatureError, "column a"),

@@ -265,6 +265,12 @@ def _from_split(payload: Any, plan: InputPlan) -> tuple[Any, int | None]:
         raise InvalidInputError(f"dataframe_split 'data' must be a list of rows; got {type(data).__name__}.")
     if columns is not None and not isinstance(columns, list):
         raise InvalidInputError(f"dataframe_split 'columns' must be a list; got {type(columns).__name__}.")
+    if columns is not None and len(columns) != len({repr(c) for c in columns}):
+        seen = [c for i, c in enumerate(columns) if c in columns[:i]]
+        raise InvalidInputError(
+            f"dataframe_split 'columns' has duplicate names {bounded_repr(seen)}; "
+            "give every column a unique name."
+        )
     if index is not None and not isinstance(index, list):
         raise InvalidInputError(f"dataframe_split 'index' must be a list; got {type(index).__name__}.")
     frame = None
