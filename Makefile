@@ -18,7 +18,7 @@ ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 lab: venv
 	$(VENV)/bin/jupyter lab --notebook-dir=tutorials $(ROOT_FLAG)
 
-test: system venv mlflow-venv lint pytest
+test: system venv mlflow-venv lint pytest ui-test
 
 setup: system venv mlflow-venv
 

@@ -254,7 +254,7 @@ export function formatBody(data: IRequestData, format: RequestFormat): string {
   if (data.params && Object.keys(data.params).length > 0) {
     body['params'] = data.params;
   }
-  return JSON.stringify(body, null, 2);
+  return prettyJson(body);
 }
 
 /** Re-write `text` from one format into another. */
@@ -273,6 +273,28 @@ export function withParams(
   }
   const data = parseBody(text, format);
   return formatBody({ ...data, params }, format);
+}
+
+/** JSON with objects indented and short arrays (such as one data row) kept on one line. */
+export function prettyJson(value: unknown, indent = ''): string {
+  const inner = indent + '  ';
+  if (Array.isArray(value)) {
+    const flat = JSON.stringify(value);
+    if (flat.length + indent.length <= 72 || value.every(item => !isPlainObject(item) && !Array.isArray(item))) {
+      return flat;
+    }
+    return `[\n${value.map(item => inner + prettyJson(item, inner)).join(',\n')}\n${indent}]`;
+  }
+  if (isPlainObject(value)) {
+    const entries = Object.entries(value);
+    if (entries.length === 0) {
+      return '{}';
+    }
+    return `{\n${entries
+      .map(([key, item]) => `${inner}${JSON.stringify(key)}: ${prettyJson(item, inner)}`)
+      .join(',\n')}\n${indent}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
 }
 
 // ---------------------------------------------------------------- CSV
@@ -471,7 +493,7 @@ export function initialRequest(
     if (params && body['params'] === undefined) {
       body['params'] = params;
     }
-    return { format, text: JSON.stringify(body, null, 2) };
+    return { format, text: prettyJson(body) };
   }
   if (signature?.inputs && signature.inputs.columns.length > 0) {
     const data = { ...exampleFromSchema(signature.inputs), params };

@@ -1,0 +1,63 @@
+/**
+ * Playwright configuration for the servebook browser tests.
+ *
+ * Runs Debian's chromium (never a downloaded browser) against a real `jupyter lab` from the project
+ * virtualenv, with token auth on, on a loopback port. The fixture model is saved by global-setup.js.
+ */
+const os = require('os');
+const path = require('path');
+
+const baseConfig = require('@jupyterlab/galata/lib/playwright-config');
+
+const port = process.env.SERVEBOOK_UI_PORT || '8897';
+const token = process.env.SERVEBOOK_UI_TOKEN || 'servebook-ui-test';
+// One server root per run; exported so the global setup and the workers see the same value.
+process.env.SERVEBOOK_UI_ROOT =
+  process.env.SERVEBOOK_UI_ROOT || path.join(os.tmpdir(), `servebook-ui-${port}-${process.pid}`);
+const venv = process.env.SERVEBOOK_VENV || path.resolve(__dirname, '..', '..', '.venv');
+const chromium = process.env.SERVEBOOK_CHROMIUM || '/usr/bin/chromium';
+
+module.exports = {
+  ...baseConfig,
+  testDir: './tests',
+  outputDir: './test-results',
+  globalSetup: require.resolve('./global-setup.js'),
+  timeout: 120 * 1000,
+  expect: { timeout: 30 * 1000 },
+  retries: 0,
+  workers: 1,
+  reporter: [['list'], ['./summary-reporter.js']],
+  use: {
+    ...baseConfig.use,
+    baseURL: `http://127.0.0.1:${port}`,
+    extraHTTPHeaders: { Authorization: `token ${token}` },
+    trace: 'off',
+    video: 'off',
+    screenshot: 'only-on-failure',
+    launchOptions: {
+      executablePath: chromium,
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync'
+      ]
+    }
+  },
+  webServer: {
+    command: `${path.join(venv, 'bin', 'jupyter')} lab --config jupyter_server_test_config.py`,
+    url: `http://127.0.0.1:${port}/lab`,
+    timeout: 120 * 1000,
+    reuseExistingServer: false,
+    env: {
+      ...process.env,
+      SERVEBOOK_UI_PORT: port,
+      SERVEBOOK_UI_TOKEN: token,
+      JUPYTER_PLATFORM_DIRS: '1'
+    }
+  }
+};

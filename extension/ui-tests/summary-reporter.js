@@ -1,0 +1,40 @@
+/**
+ * Prints a plain closing line `N passed, N failed` (pytest style) so CI can read the result.
+ * Playwright's own summary ("2 passed (15.2s)") is not in that format.
+ */
+class SummaryReporter {
+  constructor() {
+    this.passed = 0;
+    this.failed = 0;
+    this.skipped = 0;
+  }
+
+  onTestEnd(test, result) {
+    // Count each test once, by its final attempt.
+    if (result.retry < test.retries && result.status !== 'passed' && result.status !== 'skipped') {
+      return;
+    }
+    if (result.status === 'passed') {
+      this.passed += 1;
+    } else if (result.status === 'skipped') {
+      this.skipped += 1;
+    } else {
+      this.failed += 1;
+    }
+  }
+
+  onEnd(result) {
+    if (result.status !== 'passed' && this.failed === 0) {
+      // Setup failed or the run was interrupted: no test may count as passed silently.
+      this.failed = Math.max(1, this.failed);
+    }
+    const skipped = this.skipped ? `, ${this.skipped} skipped` : '';
+    process.stdout.write(`\n${this.passed} passed, ${this.failed} failed${skipped}\n`);
+  }
+
+  printsToStdio() {
+    return false;
+  }
+}
+
+module.exports = SummaryReporter;
