@@ -103,7 +103,8 @@ def test_class_defined_in_a_kernel_saves_and_reloads(tmp_path):
     output = _run_in_kernel(code)
     assert json.loads(output) == [104.0, 108.0, 114.0]
     (tmp_path / "load_kernel_model.py").write_text(
-        "import json, sys\nimport servebook as sb\nprint(json.dumps(sb.load_model(sys.argv[1]).predict([1, 2])))\n"
+        "import json, sys\nimport servebook as sb\n"
+        "print(json.dumps(sb.load_model(sys.argv[1]).predict([1, 2])))\n"
     )
     out = run_script(
         tmp_path / "load_kernel_model.py", str(tmp_path / "kernel_model"), cwd=tmp_path, python=sys.executable
