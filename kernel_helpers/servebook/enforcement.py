@@ -463,6 +463,15 @@ class _ColumnPlan:
         self.names = [spec.name for spec in schema.inputs]
         self.checks = [_dtype_check(spec) for spec in schema.inputs]
         self.fast = all(check is not None for check in self.checks)
+        self._columns_index: Any = None
+
+    def columns_index(self) -> Any:
+        """The schema's column names as a pandas Index (building one costs ~50 us, so it is kept)."""
+        if self._columns_index is None:
+            import pandas as pd
+
+            self._columns_index = pd.Index(self.names)
+        return self._columns_index
 
 
 def _plan(schema: Schema) -> _ColumnPlan:
@@ -563,10 +572,11 @@ def _enforce_columns(data: Any, schema: Schema) -> Any:
                     ) from None
             column = pd.array(checked, dtype=object) if checked else pd.array([], dtype=object)
             out[col] = column
-    return _build_frame(out, frame.index)
+    names = plan.columns_index() if plan.named and len(out) == len(plan.names) else list(out)
+    return _build_frame(out, frame.index, names)
 
 
-def _build_frame(columns: dict[Any, Any], index: Any) -> Any:
+def _build_frame(columns: dict[Any, Any], index: Any, names: Any) -> Any:
     """A DataFrame from column name -> Series/array; one 2-D block when every column is one numpy dtype."""
     import numpy as np
     import pandas as pd
@@ -578,7 +588,7 @@ def _build_frame(columns: dict[Any, Any], index: Any) -> Any:
     if arrays and all(isinstance(a, np.ndarray) and a.ndim == 1 for a in arrays):
         first = arrays[0].dtype
         if first.kind in "biuf" and all(a.dtype == first for a in arrays):
-            return pd.DataFrame(np.column_stack(arrays), columns=list(columns), index=index, copy=False)
+            return pd.DataFrame(np.column_stack(arrays), columns=names, index=index, copy=False)
     return pd.DataFrame(
         {name: (c.array if isinstance(c, pd.Series) else c) for name, c in zip(columns, arrays, strict=True)},
         index=index,

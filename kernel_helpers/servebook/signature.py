@@ -371,8 +371,20 @@ class TensorSpec:
 
     required = True
 
-    def __init__(self, dtype: Any, shape: Sequence[int], name: str | None = None) -> None:
-        self._dtype_name = _clean_dtype_name(dtype)
+    def __init__(
+        self,
+        dtype: Any = None,
+        shape: Sequence[int] | None = None,
+        name: str | None = None,
+        *,
+        type: Any = None,
+    ) -> None:
+        # MLflow spells the first argument ``type=``; both spellings work
+        if (dtype is None) == (type is None):
+            raise SignatureError("TensorSpec needs a dtype (as `dtype=` or MLflow's `type=`), given once.")
+        if shape is None:
+            raise SignatureError("TensorSpec needs a shape, e.g. (-1, 4); -1 marks a variable dimension.")
+        self._dtype_name = _clean_dtype_name(dtype if dtype is not None else type)
         if not isinstance(shape, (list, tuple)) or not all(
             isinstance(d, int) and not isinstance(d, bool) for d in shape
         ):

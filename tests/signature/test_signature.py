@@ -75,6 +75,7 @@ def test_tensor_spec_json_key_order() -> None:
     assert schema.is_tensor_spec() and schema.has_input_names()
     assert schema.input_names() == ["ids", "x"]
     assert named.type == np.dtype("int64")
+    assert TensorSpec(type=np.dtype("float32"), shape=(-1, 28, 28)) == unnamed  # MLflow's keyword
 
 
 def test_complex_types_round_trip_unchanged() -> None:
