@@ -796,9 +796,12 @@ def _scalar_type(value: Any) -> DataType:
         return found
     np = _loaded("numpy")
     if np is not None and isinstance(value, np.generic):
-        found = _NUMPY_SCALARS.get(np.dtype(kind).name)
+        dtype = np.dtype(kind)
+        found = _NUMPY_SCALARS.get(dtype.name)
         if found is not None:
             return found
+        if dtype.kind in "US":
+            return DataType.string if dtype.kind == "U" else DataType.binary
         if isinstance(value, np.datetime64):
             return DataType.datetime
     if isinstance(value, _dt.date):

@@ -96,6 +96,8 @@ INFER = {
     "float_bool": (3.5, True, None),
     "bytes_datetime": (b"abc", datetime.datetime(2020, 1, 1), None),
     "numpy_scalars": (np.float32(1.5), np.int32(3), None),
+    "numpy_text_scalars": (np.str_("a"), [np.bytes_(b"a")], None),
+    "array_cells": (pd.DataFrame({"c": [np.array(["x", "y"]), np.array(["z"])]}), None, None),
     "params_all": (
         [1.0],
         None,
