@@ -264,6 +264,12 @@ class ModelReport:
     def _repr_pretty_(self, p: Any, cycle: bool) -> None:
         p.text(f"ModelReport({self.uri!r})" if cycle else str(self))
 
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any] | None:
+        # In a Jupyter kernel: the model card widget; elsewhere None, so the text above is shown.
+        from .widgets import model_card_bundle
+
+        return model_card_bundle(self, include=include, exclude=exclude)
+
 
 # ---------------------------------------------------------------------------------------------- reading
 

@@ -140,9 +140,7 @@ def test_outside_a_kernel_the_hook_falls_back_to_text(model_dir: Path) -> None:
 
     report = servebook.inspect(model_dir)
     assert model_card_bundle(report) is None
-    hook = getattr(report, "_repr_mimebundle_", None)
-    if hook is not None:
-        assert hook() is None
+    assert report._repr_mimebundle_() is None
     assert "iris_model" in str(report)
 
 

@@ -67,9 +67,8 @@ def test_card_prefills_the_serving_example_and_sends_it(server, model_dir: Path)
 
     expected_body = json.loads((model_dir / "serving_input_example.json").read_text())
     assert example_body(str(model_dir)) == expected_body
-    if getattr(server, "model_uri", None):
-        assert json.loads(card.request.value) == expected_body
-    card.request.value = json.dumps(expected_body)
+    assert server.model_uri == str(model_dir)
+    assert json.loads(card.request.value) == expected_body
 
     card.send_button.click()
     assert "HTTP 200" in card.response.value
@@ -145,7 +144,5 @@ def test_outside_a_kernel_the_hook_falls_back_to_text(server) -> None:
     from servebook.widgets import server_card_bundle
 
     assert server_card_bundle(server) is None
-    hook = getattr(server, "_repr_mimebundle_", None)
-    if hook is not None:
-        assert hook() is None
+    assert server._repr_mimebundle_() is None
     assert server.url in repr(server)

@@ -106,6 +106,7 @@ class LocalServer:
         pid: pid of the child (the process group leader).
         port: the port the child bound.
         client: a :class:`ScoringClient` for this server.
+        model_uri: the model URI it was started with.
     """
 
     def __init__(
@@ -118,8 +119,10 @@ class LocalServer:
         workdir: str | None,
         token: str | None,
         request_timeout: float,
+        model_uri: str | None = None,
     ) -> None:
         self._process = process
+        self.model_uri = model_uri
         self.url: str = info["url"]
         self.port: int = int(info["port"])
         self.host: str = info["host"]
@@ -142,6 +145,12 @@ class LocalServer:
 
     def __repr__(self) -> str:
         return f"<LocalServer url={self.url} pid={self.pid} state={self.state}>"
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any] | None:
+        # In a Jupyter kernel: the server card widget; elsewhere None, so the repr above is shown.
+        from ..widgets import server_card_bundle
+
+        return server_card_bundle(self, include=include, exclude=exclude)
 
     def predict(self, data: Any, params: dict[str, Any] | None = None, **options: Any) -> Any:
         """Score ``data`` on this server (see :meth:`ScoringClient.predict`)."""
@@ -258,7 +267,7 @@ def serve(
         info = _wait_for_ready(process, ready, log_path, start_timeout)
         server = LocalServer(
             process, info, log_path=log_path, log_handle=log_handle, workdir=owned_dir, token=token,
-            request_timeout=max(float(timeout) + 5.0, 10.0),
+            request_timeout=max(float(timeout) + 5.0, 10.0), model_uri=os.fspath(model_uri),
         )  # fmt: skip
         started = time.monotonic()
         server.client.wait_ready(timeout=max(1.0, start_timeout - (time.monotonic() - started)))
