@@ -27,6 +27,14 @@ PARAMETERS: dict[str, dict[str, object]] = {
     "03-tracking-experiments.ipynb": {"alphas": [0.01, 0.1], "l1_ratios": [0.2, 0.8]},
 }
 
+# notebook -> how many outputs display as widgets (the model card, the server card) in a real kernel
+WIDGET_OUTPUTS: dict[str, int] = {
+    "01-custom-pythonmodel.ipynb": 1,
+    "02-serving-and-test-requests.ipynb": 1,
+    "06-jupyterlab-panel.ipynb": 2,
+}
+WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
+
 NOTEBOOKS = sorted(TUTORIALS_DIR.glob("[0-9][0-9]-*.ipynb"))
 
 
@@ -83,6 +91,15 @@ def test_tutorial_runs(notebook: Path, tmp_path: Path) -> None:
     executed = json.loads(output.read_text(encoding="utf-8"))
     code_cells = [cell for cell in executed["cells"] if cell["cell_type"] == "code"]
     assert code_cells and all(cell["execution_count"] is not None for cell in code_cells)
+    widget_outputs = [
+        output["data"]
+        for cell in code_cells
+        for output in cell["outputs"]
+        if output["output_type"] in ("execute_result", "display_data") and WIDGET_MIME in output["data"]
+    ]
+    assert len(widget_outputs) == WIDGET_OUTPUTS.get(notebook.name, 0)
+    # the plain-text fallback travels with every widget (for terminals, nbconvert, GitHub's viewer)
+    assert all(data["text/plain"] and "Box(" not in data["text/plain"] for data in widget_outputs)
     # everything was written under the notebook's cwd, nothing next to the committed notebooks
     assert sorted(TUTORIALS_DIR.rglob("*")) == tutorials_before
     print(f"{notebook.name}: {elapsed:.1f} s")

@@ -77,8 +77,9 @@ def pre(text: str, *, max_chars: int = _MAX_PRE_CHARS) -> str:
 
 
 def json_block(value: Any) -> str:
-    """``value`` as indented JSON in a preformatted block."""
-    return pre(json.dumps(value, indent=2, default=str))
+    """``value`` as JSON in a preformatted block (indented when it does not fit on a line)."""
+    compact = json.dumps(value, default=str)
+    return pre(compact if len(compact) <= 100 else json.dumps(value, indent=2, default=str))
 
 
 def definition_list(items: Iterable[tuple[str, Any]]) -> str:

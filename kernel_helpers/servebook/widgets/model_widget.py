@@ -132,7 +132,7 @@ def _trust_html(trust: dict[str, Any] | None) -> str:
         lines.append("<b>Unsafe</b>" + markup.bullet_list(unsafe))
     if runs:
         lines.append("<b>Runs on load</b>" + markup.bullet_list(runs))
-    return "".join(lines)
+    return "<br>".join(lines)
 
 
 def _header_html(data: dict[str, Any]) -> str:
