@@ -23,6 +23,8 @@ from __future__ import annotations
 
 import functools
 import importlib.metadata as md
+import importlib.util
+import os
 import sys
 from collections.abc import Iterable
 from pathlib import Path
@@ -49,6 +51,72 @@ def _module_to_distributions() -> dict[str, list[str]]:
     return md.packages_distributions()
 
 
+# import names whose distribution is named differently (tried before the full scan)
+_KNOWN_NAMES = {
+    "sklearn": "scikit-learn",
+    "skimage": "scikit-image",
+    "yaml": "PyYAML",
+    "_yaml": "PyYAML",
+    "PIL": "Pillow",
+    "cv2": "opencv-python",
+    "bs4": "beautifulsoup4",
+    "dateutil": "python-dateutil",
+    "jwt": "PyJWT",
+    "git": "GitPython",
+    "google": "protobuf",
+    "attr": "attrs",
+}
+
+
+def _provides(dist: md.Distribution, top: str) -> bool:
+    declared = dist.read_text("top_level.txt")
+    if declared is not None and top in declared.split():
+        return True
+    record = dist.read_text("RECORD") or ""
+    return any(line.startswith((f"{top}/", f"{top}.py,", f"{top}.")) for line in record.splitlines())
+
+
+def _installed_location(top: str) -> bool:
+    """True when ``top`` imports from the interpreter's own directories (site-packages, stdlib)."""
+    module = sys.modules.get(top)
+    origin = getattr(module, "__file__", None)
+    if module is None:
+        try:
+            spec = importlib.util.find_spec(top)
+        except (ImportError, ValueError):
+            return False
+        if spec is None:
+            return False
+        origin = spec.origin
+        if not origin or origin == "namespace":
+            locations = list(spec.submodule_search_locations or [])
+            origin = locations[0] if locations else None
+    if not origin:
+        return True  # built-in or namespace without location: let the full scan decide
+    real = os.path.realpath(origin)
+    prefixes = {os.path.realpath(p) for p in (sys.prefix, sys.base_prefix, sys.exec_prefix)}
+    return any(real.startswith(prefix + os.sep) for prefix in prefixes)
+
+
+@functools.lru_cache(maxsize=512)
+def _distribution_of_top(top: str) -> str | None:
+    """Fast path: a distribution named like the module (or a known alias) that really provides it;
+    otherwise the full ``packages_distributions()`` scan, which reads every installed RECORD once."""
+    for candidate in (_KNOWN_NAMES.get(top), top, top.replace("_", "-")):
+        if not candidate:
+            continue
+        try:
+            dist = md.distribution(candidate)
+        except md.PackageNotFoundError:
+            continue
+        if _provides(dist, top):
+            return str(dist.metadata["Name"])
+    if not _installed_location(top):
+        return None  # not importable, or a local file: no installed distribution provides it
+    dists = _module_to_distributions().get(top)
+    return dists[0] if dists else None
+
+
 @functools.lru_cache(maxsize=256)
 def _version(distribution: str) -> str | None:
     try:
@@ -71,8 +139,7 @@ def distribution_of(module: str) -> str | None:
     top = module.split(".", 1)[0]
     if not top or top in sys.stdlib_module_names or top in sys.builtin_module_names:
         return None
-    dists = _module_to_distributions().get(top)
-    return dists[0] if dists else None
+    return _distribution_of_top(top)
 
 
 def infer_requirements(modules: Iterable[str], *, exclude_modules: Iterable[str] = ()) -> list[str]:
