@@ -53,6 +53,16 @@ def merge_frames(frames: list[Any]) -> Any:
     return pd.concat(frames, ignore_index=True)
 
 
+def _merge(requests: list[protocol.ParsedRequest]) -> Any:
+    if all(request.block is not None for request in requests):
+        import numpy as np
+        import pandas as pd
+
+        block = np.concatenate([request.block for request in requests])
+        return pd.DataFrame(block, columns=requests[0].columns, copy=False)
+    return merge_frames([request.data for request in requests])
+
+
 def split_predictions(predictions: Any, counts: list[int]) -> list[Any] | None:
     """Cut merged predictions back into one part per request (``None`` if the rows do not line up)."""
     total = sum(counts)
@@ -96,7 +106,7 @@ class Batcher:
             self._wakeup = asyncio.Event()
             self._consumer = loop.create_task(self._consume())
         future: asyncio.Future[bytes] = loop.create_future()
-        self._queue.append((parsed, future, tuple(parsed.data.columns)))
+        self._queue.append((parsed, future, parsed.column_key()))
         assert self._wakeup is not None
         self._wakeup.set()
         return await future
@@ -170,8 +180,9 @@ class Batcher:
             self.batches += 1
             counts = [item[0].rows or 0 for item in batch]
             try:
-                merged = merge_frames([item[0].data for item in batch])
-                parts = split_predictions(app.predict(merged, None), counts)
+                merged = _merge([item[0] for item in batch])
+                predictions = protocol.jsonable(app.predict(merged, None))  # records once, sliced below
+                parts = split_predictions(predictions, counts)
             except Exception as exc:  # one bad request must not fail the others: retry them one by one
                 logger.debug("merged predict failed (%s); predicting requests one by one", type(exc).__name__)
                 parts = None

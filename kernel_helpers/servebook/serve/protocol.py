@@ -31,6 +31,7 @@ __all__ = [
     "ParsedRequest",
     "encode_error",
     "encode_predictions",
+    "jsonable",
     "media_type",
     "parse_request",
     "plan_from_schema",
@@ -73,18 +74,48 @@ class InputPlan:
 NO_PLAN = InputPlan()
 
 
-@dataclass(slots=True)
 class ParsedRequest:
     """A decoded request: ``data`` is the model input, ``params`` the optional params dict.
 
     ``fmt`` is the format key (or ``csv``/``parquet``); ``rows`` is set when ``data`` is a DataFrame
-    built from rows without an explicit index, which is what adaptive batching may merge.
+    built from rows without an explicit index, which is what adaptive batching may merge. For
+    all-double schemas, ``dataframe_split`` rows are kept as one float64 ``block`` with its
+    ``columns`` and the DataFrame is only built on first access (batching stacks blocks instead).
     """
 
-    data: Any
-    params: dict[str, Any] | None
-    fmt: str
-    rows: int | None = None
+    __slots__ = ("_data", "block", "columns", "fmt", "params", "rows")
+
+    def __init__(
+        self,
+        data: Any,
+        params: dict[str, Any] | None,
+        fmt: str,
+        rows: int | None = None,
+        *,
+        block: Any = None,
+        columns: list[Any] | None = None,
+    ) -> None:
+        self._data = data
+        self.params = params
+        self.fmt = fmt
+        self.rows = rows
+        self.block = block
+        self.columns = columns
+
+    @property
+    def data(self) -> Any:
+        """The model input (a DataFrame, ndarray, dict of arrays or raw JSON value)."""
+        if self._data is None and self.block is not None:
+            import pandas as pd
+
+            self._data = pd.DataFrame(self.block, columns=self.columns, copy=False)
+        return self._data
+
+    def column_key(self) -> tuple[Any, ...]:
+        """The column names, for grouping requests that can be merged."""
+        if self.block is not None:
+            return tuple(self.columns or ())
+        return tuple(self.data.columns)
 
 
 def _type_name(spec_type: Any) -> str | None:
@@ -220,6 +251,8 @@ def _parse_json(body: bytes, plan: InputPlan) -> ParsedRequest:
     payload = doc[key]
     if key == "dataframe_split":
         data, rows = _from_split(payload, plan)
+        if isinstance(data, _Block):
+            return ParsedRequest(None, params, key, rows, block=data.array, columns=data.columns)
     elif key == "dataframe_records":
         data, rows = _from_records(payload, plan)
     else:
@@ -281,8 +314,7 @@ def _from_split(payload: Any, plan: InputPlan) -> tuple[Any, int | None]:
         except (ValueError, TypeError):
             block = None
         if block is not None and block.ndim == 2 and block.shape[1] == len(columns):
-            frame = pd.DataFrame(block, columns=columns, copy=False)
-            return frame, len(frame)
+            return _Block(block, columns), len(block)
     try:
         frame = pd.DataFrame(data=data, columns=columns, index=index)
     except (ValueError, TypeError, AssertionError) as err:
@@ -292,6 +324,14 @@ def _from_split(payload: Any, plan: InputPlan) -> tuple[Any, int | None]:
         ) from err
     frame = _cast_columns(frame, plan)
     return frame, (len(frame) if index is None else None)
+
+
+class _Block:
+    __slots__ = ("array", "columns")
+
+    def __init__(self, array: Any, columns: list[Any]) -> None:
+        self.array = array
+        self.columns = columns
 
 
 def _from_records(payload: Any, plan: InputPlan) -> tuple[Any, int | None]:
@@ -418,7 +458,7 @@ def _default(obj: Any) -> Any:
     if obj is pd.NA or obj is pd.NaT:
         return None
     if isinstance(obj, pd.DataFrame | pd.Series):
-        return _jsonable(obj)
+        return jsonable(obj)
     if isinstance(obj, pd.Timedelta):
         return obj.isoformat()
     dump = getattr(obj, "model_dump", None)  # pydantic models
@@ -463,7 +503,7 @@ def _frame_records(frame: Any) -> list[dict[Any, Any]]:
     return [dict(zip(names, row, strict=True)) for row in zip(*columns, strict=True)]
 
 
-def _jsonable(predictions: Any) -> Any:
+def jsonable(predictions: Any) -> Any:
     """Map a prediction onto MLflow's response shapes (records for tables, lists for arrays)."""
     module = type(predictions).__module__
     if module.startswith("pandas"):
@@ -486,7 +526,7 @@ def encode_predictions(predictions: Any) -> bytes:
 
     try:
         return orjson.dumps(
-            {"predictions": _jsonable(predictions)}, default=_default, option=_orjson_options()
+            {"predictions": jsonable(predictions)}, default=_default, option=_orjson_options()
         )
     except orjson.JSONEncodeError as err:
         raise TypeError(str(err.__cause__ or err)) from err
