@@ -17,7 +17,7 @@ import shutil
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import yaml
 
@@ -38,11 +38,20 @@ def _tmp_sibling(path: Path) -> Path:
     return path.with_name(f".{path.name}.tmp-{uuid.uuid4().hex}")
 
 
+def _open_creating_parents(path: Path, mode: str) -> IO[str]:
+    # the parent usually exists: try first, create it only when missing (mkdir is a slow syscall)
+    try:
+        return open(path, mode, encoding="utf-8")
+    except FileNotFoundError:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return open(path, mode, encoding="utf-8")
+
+
 def write_atomic(path: Path, text: str) -> None:
-    """Replace ``path`` with ``text`` atomically."""
+    """Replace ``path`` with ``text`` atomically (creating its directory if needed)."""
     tmp = _tmp_sibling(path)
     try:
-        with open(tmp, "w", encoding="utf-8") as fh:
+        with _open_creating_parents(tmp, "w") as fh:
             fh.write(text)
         os.replace(tmp, path)
     except BaseException:
@@ -54,7 +63,7 @@ def write_atomic(path: Path, text: str) -> None:
 def create_once(path: Path, text: str) -> str | None:
     """Create ``path`` with ``text`` unless it exists; return the existing content if it did."""
     tmp = _tmp_sibling(path)
-    with open(tmp, "w", encoding="utf-8") as fh:
+    with _open_creating_parents(tmp, "w") as fh:
         fh.write(text)
     try:
         os.link(tmp, path)
@@ -69,7 +78,12 @@ def create_once(path: Path, text: str) -> str | None:
 def append_line(path: Path, line: str) -> None:
     """Append one line with a single write on an O_APPEND descriptor."""
     data = (line.rstrip("\n") + "\n").encode("utf-8")
-    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+    flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT
+    try:
+        fd = os.open(path, flags, 0o644)
+    except FileNotFoundError:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, flags, 0o644)
     try:
         os.write(fd, data)
     finally:

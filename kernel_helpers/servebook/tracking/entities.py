@@ -155,6 +155,7 @@ class LoggedModelRecord:
     artifact_location: str
     source_run_id: str | None
     status: str = "READY"
+    creation_timestamp: int | None = None
 
 
 @dataclass

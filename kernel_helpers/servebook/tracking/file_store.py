@@ -233,7 +233,7 @@ class FileStore:
         for sub in ("artifacts", "metrics", "params", "tags"):
             (run_dir / sub).mkdir(parents=True, exist_ok=True)
         for key, value in tags.items():
-            self._write_tag(run_dir, key, value)
+            _fs.write_atomic(run_dir / "tags" / key, value)
         artifact_uri = f"{exp.artifact_location.rstrip('/')}/{run_id}/artifacts"
         _fs.write_yaml(
             run_dir / "meta.yaml",
@@ -345,9 +345,7 @@ class FileStore:
         _fs.write_yaml(run_dir / "meta.yaml", meta)
 
     def _write_tag(self, run_dir: Path, key: str, value: str) -> None:
-        target = run_dir / "tags" / key
-        target.parent.mkdir(parents=True, exist_ok=True)
-        _fs.write_atomic(target, value)
+        _fs.write_atomic(run_dir / "tags" / key, value)
 
     def log_batch(
         self,
@@ -360,9 +358,7 @@ class FileStore:
         run_dir = self._run_dir(run_id)
         info = self._check_active(run_dir)
         for key, value in params:
-            target = run_dir / "params" / key
-            target.parent.mkdir(parents=True, exist_ok=True)
-            existing = _fs.create_once(target, value)
+            existing = _fs.create_once(run_dir / "params" / key, value)
             if existing is not None and existing != value:
                 raise InvalidTrackingInputError(
                     f"Changing param values is not allowed. Param with key={key!r} was already logged "
@@ -370,9 +366,7 @@ class FileStore:
                     f"{value!r}. Log it under another key or start a new run."
                 )
         for key, value, timestamp, step in metrics:
-            target = run_dir / "metrics" / key
-            target.parent.mkdir(parents=True, exist_ok=True)
-            _fs.append_line(target, f"{timestamp} {_format_float(value)} {step}")
+            _fs.append_line(run_dir / "metrics" / key, f"{timestamp} {_format_float(value)} {step}")
         for key, value in tags:
             self._write_tag(run_dir, key, value)
             if key == "mlflow.runName":
@@ -412,7 +406,6 @@ class FileStore:
         for sub in ("metrics", "params", "tags"):
             (model_dir / sub).mkdir(parents=True, exist_ok=True)
         for key, value in run.data.params.items():  # MLflow copies the run's params to the model
-            (model_dir / "params" / key).parent.mkdir(parents=True, exist_ok=True)
             _fs.write_atomic(model_dir / "params" / key, value)
         for key in ("mlflow.source.name", "mlflow.source.type", "mlflow.user"):
             if key in run.data.tags:
@@ -425,16 +418,17 @@ class FileStore:
             artifact_location=artifact_dir.as_uri(),
             source_run_id=run.info.run_id,
             status="PENDING",
+            creation_timestamp=_now_ms(),
         )
-        self._write_logged_model_meta(model_dir, record, created=_now_ms())
+        self._write_logged_model_meta(model_dir, record)
         return record, artifact_dir
 
-    def _write_logged_model_meta(self, model_dir: Path, record: LoggedModelRecord, created: int) -> None:
+    def _write_logged_model_meta(self, model_dir: Path, record: LoggedModelRecord) -> None:
         _fs.write_yaml(
             model_dir / "meta.yaml",
             {
                 "artifact_location": record.artifact_location,
-                "creation_timestamp": created,
+                "creation_timestamp": record.creation_timestamp or _now_ms(),
                 "experiment_id": record.experiment_id,
                 "last_updated_timestamp": _now_ms(),
                 "model_id": record.model_id,
@@ -448,12 +442,10 @@ class FileStore:
 
     def finalize_logged_model(self, record: LoggedModelRecord, status: str = "READY") -> LoggedModelRecord:
         model_dir = path_from_file_uri(record.artifact_location).parent
-        meta = _fs.read_yaml(model_dir / "meta.yaml")
         final = LoggedModelRecord(**{**record.__dict__, "status": status})
-        self._write_logged_model_meta(model_dir, final, created=meta.get("creation_timestamp", _now_ms()))
-        if record.source_run_id:
+        self._write_logged_model_meta(model_dir, final)
+        if record.source_run_id and status == "READY":
             out_dir = self._run_dir(record.source_run_id) / "outputs" / record.model_id
-            out_dir.mkdir(parents=True, exist_ok=True)
             _fs.write_yaml(
                 out_dir / "meta.yaml",
                 {
@@ -480,6 +472,7 @@ class FileStore:
             artifact_location=str(meta.get("artifact_location") or (model_dir / "artifacts").as_uri()),
             source_run_id=meta.get("source_run_id"),
             status=_LOGGED_MODEL_STATUS_NAMES.get(status, str(status)) if isinstance(status, int) else status,
+            creation_timestamp=meta.get("creation_timestamp"),
         )
 
     def find_logged_model(self, run_id: str, name: str) -> LoggedModelRecord | None:

@@ -539,8 +539,7 @@ def log_model(
             model_id=record.model_id,
             model_uuid=record.model_id,
         )
-        save_model(model_dir, mlflow_model=mlmodel, **save_kwargs)
-        saved = Model.load(model_dir)
+        saved = save_model(model_dir, mlflow_model=mlmodel, **save_kwargs)
         if staging_root is not None:
             artifact_repository(record.artifact_location, store).log_dir(model_dir, "")
         record = store.finalize_logged_model(record, "READY")
