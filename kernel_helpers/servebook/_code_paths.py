@@ -112,7 +112,7 @@ def code_scope(code_dir: Path | None) -> Iterator[LoadedCode]:
             sys.path.remove(entry)
         for name in set(sys.modules) - before:
             module = sys.modules[name]
-            if _belongs(name, roots) or _is_inside(module, code_dir):
+            if _belongs(name, roots) or _is_inside(module, entry):
                 loaded.modules[name] = sys.modules.pop(name)
         sys.modules.update(set_aside)
         importer_cache = sys.path_importer_cache
@@ -120,11 +120,7 @@ def code_scope(code_dir: Path | None) -> Iterator[LoadedCode]:
             del importer_cache[key]
 
 
-def _is_inside(module: types.ModuleType, directory: Path) -> bool:
+def _is_inside(module: types.ModuleType, entry: str) -> bool:
+    # modules imported from the code directory carry the sys.path entry we inserted as their prefix
     file = getattr(module, "__file__", None)
-    if not file:
-        return False
-    try:
-        return Path(file).resolve().is_relative_to(directory.resolve())
-    except OSError:
-        return False
+    return bool(file) and file.startswith(entry + os.sep)
