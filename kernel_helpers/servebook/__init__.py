@@ -48,6 +48,10 @@ _EXPORTS: dict[str, str] = {
     "get_tracking_uri": ".tracking.fluent",
     "search_runs": ".tracking.fluent",
     "get_run": ".tracking.fluent",
+    "delete_run": ".tracking.fluent",
+    "create_experiment": ".tracking.fluent",
+    "get_experiment": ".tracking.fluent",
+    "get_experiment_by_name": ".tracking.fluent",
 }
 _SUBMODULES = {"pyfunc", "models", "errors", "client", "tracking", "serve", "signature", "inspection"}
 
@@ -86,8 +90,12 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from .serve.process import LocalServer as LocalServer
     from .serve.process import serve as serve
     from .tracking.fluent import active_run as active_run
+    from .tracking.fluent import create_experiment as create_experiment
+    from .tracking.fluent import delete_run as delete_run
     from .tracking.fluent import end_run as end_run
     from .tracking.fluent import get_artifact_uri as get_artifact_uri
+    from .tracking.fluent import get_experiment as get_experiment
+    from .tracking.fluent import get_experiment_by_name as get_experiment_by_name
     from .tracking.fluent import get_run as get_run
     from .tracking.fluent import get_tracking_uri as get_tracking_uri
     from .tracking.fluent import last_active_run as last_active_run
