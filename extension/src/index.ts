@@ -113,7 +113,8 @@ const panelPlugin: JupyterFrontEndPlugin<void> = {
       label: 'Inspect Model',
       caption: 'Show what an MLflow-format model contains, without loading it',
       icon: servebookIcon,
-      isVisible: args => typeof args.path === 'string' || targetPath(args) !== null || !fileBrowser,
+      // From the palette it asks for a model; in the context menu only on MLmodel files and models.
+      isVisible: args => args.origin === 'palette' || targetPath(args) !== null,
       execute: async args => {
         let path = targetPath(args);
         if (path === null) {
@@ -181,7 +182,7 @@ const panelPlugin: JupyterFrontEndPlugin<void> = {
         CommandIDs.inspectModel,
         CommandIDs.stopAllServers
       ]) {
-        palette.addItem({ command, category: PALETTE_CATEGORY });
+        palette.addItem({ command, category: PALETTE_CATEGORY, args: { origin: 'palette' } });
       }
     }
 

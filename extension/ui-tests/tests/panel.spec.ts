@@ -11,7 +11,9 @@ const MODEL = 'models/iris_sum';
 const BROKEN = 'models/broken_pickle';
 
 async function openPanel(page: IJupyterLabPageFixture): Promise<Locator> {
-  await page.click('.jp-SideBar.jp-mod-left [data-id="sb-panel"]');
+  // The sidebar tab (own icon) opens the panel; openTab does not toggle an open panel closed.
+  await expect(page.locator('.jp-SideBar.jp-mod-left [data-id="sb-panel"]')).toBeVisible();
+  await page.sidebar.openTab('sb-panel');
   const panel = page.locator('#sb-panel');
   await expect(panel).toBeVisible();
   return panel;
@@ -130,20 +132,39 @@ test.describe('servebook panel', () => {
     expect(((await after.json()) as { state: string }).state).toBe('stopped');
   });
 
-  test('a model that fails to start shows the exit code and the log tail', async ({ page }) => {
+  test('the file browser context menu inspects a model; a failed start shows exit code and log', async ({
+    page
+  }) => {
     const panel = await openPanel(page);
-    const item = panel.locator(`.sb-model[data-path="${BROKEN}"]`);
-    await expect(item).toBeVisible();
-    await item.getByRole('button', { name: `Serve model ${BROKEN}` }).click();
+    await expect(panel.locator(`.sb-model[data-path="${BROKEN}"]`)).toBeVisible();
 
+    // Right-click the MLmodel file → "Inspect Model" opens the inspector of its folder.
+    await page.sidebar.openTab('filebrowser');
+    expect(await page.filebrowser.openDirectory(BROKEN)).toBe(true);
+    await page
+      .locator('.jp-DirListing-item', { has: page.locator('.jp-DirListing-itemText', { hasText: /^MLmodel$/ }) })
+      .click({ button: 'right' });
+    await page.getByRole('menuitem', { name: 'Inspect Model' }).click();
     const inspector = page.locator('.sb-inspector').filter({ hasText: BROKEN });
+    await expect(inspector.getByRole('table', { name: 'Inputs schema' })).toContainText('sepal_length');
+
+    // Serving it fails at load time: the card shows the exit code, the message and the log tail.
+    await inspector.getByRole('button', { name: `Serve ${BROKEN}` }).click();
     const server = inspector.locator('.sb-server').first();
     await expect(server.locator('.sb-badge')).toHaveAttribute('data-state', 'failed', { timeout: 60000 });
     await expect(server.getByRole('alert')).toContainText(/Exit code: -?\d+\./);
-    await expect(server.getByLabel('Server log tail')).not.toHaveText('(no output yet)');
-    await expect(server.getByLabel('Server log tail')).toContainText(/python_model\.pkl|pickle|Error/i);
-    // A failed server can be dismissed.
+    const log = server.getByLabel('Server log tail');
+    await expect(log).not.toHaveText('(no output yet)');
+    await expect(log).toContainText(/pickle|Error/i);
+    await expect(inspector.locator('.sb-console')).toHaveCount(0);
+
+    // A failed server can be dismissed; the panel's own Serve button starts another try.
     await server.getByRole('button', { name: /^Dismiss server/ }).click();
     await expect(inspector.locator('.sb-server')).toHaveCount(0);
+    await openPanel(page);
+    await panel.getByRole('button', { name: `Serve model ${BROKEN}` }).click();
+    await expect(inspector.locator('.sb-server .sb-badge')).toHaveAttribute('data-state', 'failed', {
+      timeout: 60000
+    });
   });
 });
