@@ -67,9 +67,11 @@ $(LABEXT_OUT): $(LABEXT_SRC)
 	cd extension && ../$(VENV)/bin/jupyter-builder develop --overwrite servebook_lab >/dev/null
 	touch $@
 
-# Browser tests: Galata/Playwright on Debian's chromium against a real `jupyter lab` from .venv.
-# The reporter prints a closing "N passed, N failed" line.
+# Frontend tests: the console's pure conversions (node's test runner), then the browser tests:
+# Galata/Playwright on Debian's chromium against a real `jupyter lab` from .venv. The Playwright
+# reporter prints a closing "N passed, N failed" line.
 ui-test: system venv labextension
+	cd extension && $(JS_ENV) jlpm test:unit
 	cd extension/ui-tests && { $(JS_ENV) jlpm install >jlpm-install.log 2>&1 || { cat jlpm-install.log; exit 1; }; }
 	cd extension/ui-tests && $(JS_ENV) jlpm playwright test
 
