@@ -13,8 +13,6 @@ from fixture_models import COLUMNS, ROWS, close, expected_scores
 
 import servebook
 
-pytestmark = pytest.mark.integration
-
 
 def run(
     *args: str, stdin: bytes | None = None, env: dict[str, str] | None = None
@@ -29,6 +27,7 @@ def run(
     )
 
 
+@pytest.mark.integration
 def test_version_and_help() -> None:
     proc = run("--version")
     assert proc.returncode == 0
@@ -38,6 +37,7 @@ def test_version_and_help() -> None:
     assert b"--max-body-size" in proc.stdout and b"-h HOST" in proc.stdout
 
 
+@pytest.mark.integration
 def test_usage_errors_exit_2() -> None:
     assert run().returncode == 2
     proc = run("serve")
@@ -46,6 +46,7 @@ def test_usage_errors_exit_2() -> None:
     assert run("serve", "-m", "x", "--port", "abc").returncode == 2
 
 
+@pytest.mark.integration
 def test_predict_json_file_and_csv_stdin(model_root: Path, tmp_path: Path) -> None:
     source = tmp_path / "in.json"
     source.write_text(
@@ -62,6 +63,7 @@ def test_predict_json_file_and_csv_stdin(model_root: Path, tmp_path: Path) -> No
     assert [r["label"] for r in json.loads(proc.stdout)["predictions"]] == [1, 1, 1]
 
 
+@pytest.mark.integration
 def test_failures_exit_1_with_a_message(model_root: Path, tmp_path: Path) -> None:
     proc = run("predict", "-m", str(tmp_path / "missing"), stdin=b"{}")
     assert proc.returncode == 1
@@ -73,6 +75,7 @@ def test_failures_exit_1_with_a_message(model_root: Path, tmp_path: Path) -> Non
     assert proc.returncode == 1 and b"Traceback" in proc.stderr
 
 
+@pytest.mark.integration
 def test_serve_port_in_use_exits_1(model_root: Path) -> None:
     import socket
 
@@ -85,7 +88,29 @@ def test_serve_port_in_use_exits_1(model_root: Path) -> None:
     assert b"Address already in use" in proc.stderr and b"Traceback" not in proc.stderr
 
 
+@pytest.mark.integration
 def test_inspect_delegates_to_inspection(model_root: Path) -> None:
     proc = run("inspect", str(model_root / "scorer"), "--json")
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)
+
+
+def test_serve_options_and_mlflow_env_fallbacks(monkeypatch: pytest.MonkeyPatch) -> None:
+    from servebook.cli import build_parser
+
+    args = build_parser().parse_args(["serve", "-m", "m", "-h", "0.0.0.0", "-p", "0", "-w", "2", "-t", "5"])
+    assert (args.host, int(args.port), int(args.workers), float(args.timeout)) == ("0.0.0.0", 0, 2, 5.0)
+    monkeypatch.setenv("MLFLOW_PORT", "6001")
+    monkeypatch.setenv("MLFLOW_HOST", "::1")
+    monkeypatch.setenv("MLFLOW_MODELS_WORKERS", "3")
+    monkeypatch.setenv("MLFLOW_SCORING_SERVER_REQUEST_TIMEOUT", "7")
+    args = build_parser().parse_args(["serve", "-m", "m"])
+    assert (args.host, int(args.port), int(args.workers), float(args.timeout)) == ("::1", 6001, 3, 7.0)
+
+
+def test_serve_name_is_callable_whichever_import_came_first() -> None:
+    import servebook.serve.protocol
+    from servebook.serve import process
+
+    assert callable(servebook.serve)
+    assert servebook.LocalServer is process.LocalServer
