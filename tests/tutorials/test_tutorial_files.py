@@ -45,3 +45,12 @@ def test_notebook_needs_no_network_or_fixed_paths(notebook: Path) -> None:
     # no absolute paths of the machine the notebook was written on: everything lives under the cwd
     absolute = re.findall(r"""["'](/[A-Za-z]+/[^"']*)["']""", source)
     assert absolute == [], f"{notebook.name} uses absolute paths {absolute}"
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=[nb.stem for nb in NOTEBOOKS])
+def test_images_the_notebook_shows_exist(notebook: Path) -> None:
+    nb = nbformat.read(notebook, as_version=4)
+    text = "\n".join(cell.source for cell in nb.cells if cell.cell_type == "markdown")
+    for target in re.findall(r"!\[[^\]]*\]\(([^)\s]+)", text):
+        assert not re.match(r"[a-z]+:", target), f"{notebook.name} loads an image from {target}"
+        assert (notebook.parent / target).is_file(), f"{notebook.name} shows {target}, which does not exist"
