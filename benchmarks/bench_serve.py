@@ -215,6 +215,7 @@ def main() -> int:
     if not MLFLOW_PYTHON.exists():
         print(f"MLflow virtualenv missing ({MLFLOW_PYTHON}); run `make mlflow-venv`.", file=sys.stderr)
         return 2
+    load_before = os.getloadavg()[0]
     workdir = Path(tempfile.mkdtemp(prefix="bench-serve-"))
     subprocess.run([PYTHON, "-c", SAVE, str(workdir)], check=True, timeout=300)
     linear, busy = workdir / "linear", workdir / "busy"
@@ -308,7 +309,10 @@ def main() -> int:
         met = "yes" if ok else "NO"
         print(f"{label:40} {unit:6} {ours:10.2f} {theirs:10.2f} {ratio:8.2f}  {target:11} {met}")
     print("reference = MLflow 3.17.2 (`mlflow models serve --env-manager local`); the -w and batching rows")
-    print(f"compare servebook with itself. {d:g} s of wrk per cell, {os.cpu_count()} CPUs, loopback.")
+    print(f"compare servebook with itself. {d:g} s of wrk per cell, {os.cpu_count()} CPUs, loopback;")
+    print(
+        f"1-min load average {load_before:.1f} before, {os.getloadavg()[0]:.1f} after (other work running)."
+    )
     return 0
 
 
