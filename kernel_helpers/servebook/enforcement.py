@@ -1,311 +1,73 @@
 """Checking and converting model input and params against a signature, the way MLflow does.
 
-Three entry points:
+This module owns :func:`enforce_input` (``PyFuncModel.predict`` calls it): it turns the input into
+what the schema describes, allowing only casts that cannot change values. Column schemas are handled
+here (the input becomes a DataFrame); tensor schemas in :mod:`servebook.tensor_enforcement`.
 
-* :func:`enforce_input` (``PyFuncModel.predict`` calls it): turns the input into what the schema
-  describes (a DataFrame for column schemas, an ndarray or dict of ndarrays for tensor schemas),
-  allowing only casts that cannot change values.
-* :func:`enforce_params`: fills defaults and checks types of inference params.
-* :func:`column_dtypes` and :func:`coerce_json_columns`: what the scoring server uses to parse JSON
-  and CSV straight into the schema's dtypes (the lenient, MLflow-server-side conversion).
+It also re-exports the other entry points, so they can all be imported from here:
+
+* :func:`enforce_params` and :func:`convert_param_value` (:mod:`servebook.param_enforcement`):
+  fill defaults and check the types of inference params.
+* :func:`column_dtypes` and :func:`coerce_json_columns` (:mod:`servebook.json_coercion`): what the
+  scoring server uses to parse JSON and CSV straight into the schema's dtypes (the lenient,
+  MLflow-server-side conversion).
 
 Every failure is a :class:`~servebook.errors.SignatureError` whose message names the column or
 param, says what was expected and what to do; inputs are shown with ``bounded_repr`` only.
-numpy and pandas are imported inside the functions (this module is imported by ``signature``).
+numpy and pandas are imported inside the functions.
 """
 
 from __future__ import annotations
 
-import datetime as _dt
 import logging
 from typing import TYPE_CHECKING, Any
 
+from .data_types import AnyType, Array, DataType, Object
 from .errors import SignatureError, bounded_repr
+from .json_coercion import coerce_json_columns, column_dtypes
+from .param_enforcement import convert_param_value, enforce_params
+from .tensor_enforcement import enforce_tensors
+from .value_enforcement import check_value
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .signature import ParamSchema, ParamSpec, Schema
+    from .schema import Schema
 
 __all__ = ["coerce_json_columns", "column_dtypes", "convert_param_value", "enforce_input", "enforce_params"]
 
 _logger = logging.getLogger("servebook.enforcement")
+
+
+def enforce_input(data: Any, schema: Schema | None) -> Any:
+    """Check ``data`` against ``schema`` and convert it, like MLflow's pyfunc ``predict``.
+
+    Column schema → a pandas DataFrame with the schema's columns in schema order (extra columns are
+    dropped; optional columns may be absent). Input may be a DataFrame, Series, dict (column → list or
+    scalar), list of dicts (records), list of lists (unnamed schemas), ndarray or a scalar. Only safe
+    casts are applied: int → long, int32 → long, float → double, (u)int of ≤ 6 bytes → double, int64
+    holding only 0/1 → float/double, object → string, datetime64 of any precision → datetime64[ns],
+    object → datetime, Decimal → double. A DataFrame that already matches is returned as is (no copy).
+
+    Tensor schema → an ndarray (unnamed) or a dict of name → ndarray. Lists become arrays of the spec's
+    dtype; arrays are reshaped in C order when only their inner dimensions differ ((n, 784) →
+    (n, 28, 28)) and cast when the cast is safe (or int/bool → float).
+
+    ``schema=None`` returns ``data`` unchanged. Raises SignatureError otherwise.
+    """
+    if schema is None:
+        return data
+    if schema.is_tensor_spec():
+        return enforce_tensors(data, schema)
+    return _enforce_columns(data, schema)
+
+
+# ---------------------------------------------------------------------------------------------------
+# column schemas
 
 _MISSING_VALUES_HINT = (
     " Hint: the column holds missing values, which Python integers cannot represent, so they arrive "
     "as floats. Declare the column as 'double' in the signature (infer it from data that has missing "
     "values), or fill the missing values before calling predict."
 )
-
-
-# ---------------------------------------------------------------------------------------------------
-# params
-
-
-def _is_scalar(value: Any) -> bool:
-    import numpy as np
-
-    return bool(np.isscalar(value))
-
-
-def _param_matches(value: Any, dtype_name: str) -> bool:
-    """Whether ``value`` is *exactly* of the given param type (python or numpy scalar)."""
-    kind = type(value)
-    if dtype_name == "boolean":
-        return kind is bool or kind.__name__ == "bool" and kind.__module__ == "numpy"
-    if dtype_name == "integer":
-        return kind is int or kind.__name__ == "int32"
-    if dtype_name == "long":
-        return kind is int or kind.__name__ == "int64"
-    if dtype_name == "float":
-        return kind is float or kind.__name__ == "float32"
-    if dtype_name == "double":
-        return kind is float or kind.__name__ == "float64"
-    if dtype_name == "string":
-        return kind is str or kind.__name__ == "str_"
-    return False
-
-
-# param type -> value types it may be widened from (MLflow's rules for params)
-_PARAM_WIDENING = {
-    "long": ("integer",),
-    "float": ("integer", "long"),
-    "double": ("integer", "long", "float"),
-}
-_PARAM_PYTHON = {"boolean": bool, "integer": int, "long": int, "float": float, "double": float, "string": str}
-
-
-def _convert_param_scalar(value: Any, dtype_name: str) -> Any:
-    if value is None:
-        return None
-    if dtype_name == "datetime":
-        import numpy as np
-
-        try:
-            converted = np.datetime64(value).item()
-        except (ValueError, TypeError) as exc:
-            raise SignatureError(
-                f"cannot convert {bounded_repr(value)} ({type(value).__name__}) to datetime; "
-                "give an ISO 8601 string or a datetime"
-            ) from exc
-        if not isinstance(converted, _dt.date):
-            raise SignatureError(
-                f"cannot convert {bounded_repr(value)} to datetime; give an ISO 8601 string or a datetime"
-            )
-        return converted
-    if not _is_scalar(value):
-        raise SignatureError(
-            f"expected a scalar {dtype_name}, got {type(value).__name__} {bounded_repr(value)}"
-        )
-    if _param_matches(value, dtype_name) or any(
-        _param_matches(value, w) for w in _PARAM_WIDENING.get(dtype_name, ())
-    ):
-        return _PARAM_PYTHON[dtype_name](value)
-    raise SignatureError(
-        f"cannot safely convert {type(value).__name__} {bounded_repr(value)} to {dtype_name}"
-    )
-
-
-def convert_param_value(value: Any, spec: ParamSpec, context: str | None = None) -> Any:
-    """Check ``value`` against one :class:`ParamSpec` and return it as a plain Python value.
-
-    Allowed widenings: int → long/float/double, long → float/double, float → double; datetime
-    accepts ISO strings, ``datetime``/``date`` and ``numpy.datetime64``. ``None`` passes through.
-    A spec with shape ``(-1,)`` needs a 1-D list (or array); each item is converted.
-    Raises SignatureError naming the param otherwise.
-    """
-    from .signature import DataType, Object
-
-    where = context or f"param {spec.name!r}"
-    try:
-        if spec.shape is not None:
-            if spec.shape != (-1,):
-                raise SignatureError(f"the shape must be None (scalar) or (-1,) (1-D list), got {spec.shape}")
-            if value is None:
-                return None
-            items = (
-                value.tolist() if hasattr(value, "tolist") and not isinstance(value, (list, tuple)) else value
-            )
-            if not isinstance(items, (list, tuple)) or any(isinstance(x, (list, tuple, dict)) for x in items):
-                raise SignatureError(f"expected a 1-D list, got {type(value).__name__} {bounded_repr(value)}")
-            if isinstance(spec.dtype, Object):
-                return [_check_object_param(x, spec.dtype) for x in items]
-            return [_convert_param_scalar(x, spec.dtype.name) for x in items]
-        if isinstance(spec.dtype, Object):
-            return _check_object_param(value, spec.dtype)
-        if isinstance(spec.dtype, DataType):
-            return _convert_param_scalar(value, spec.dtype.name)
-        raise SignatureError(f"unsupported param type {spec.dtype!r}")
-    except SignatureError as exc:
-        raise SignatureError(f"Invalid value for {where} ({spec.dtype!r}): {exc}") from None
-
-
-def _check_object_param(value: Any, obj: Any) -> Any:
-    if value is None:
-        return None
-    try:
-        _check_value(value, obj, required=True)
-    except SignatureError as exc:
-        raise SignatureError(str(exc)) from None
-    return value
-
-
-def enforce_params(params: dict[str, Any] | None, params_schema: ParamSchema | None) -> dict[str, Any] | None:
-    """Return the params a model receives: checked, converted, with defaults filled in.
-
-    * No params schema: params are ignored (a logged warning if some were given) and ``{}`` (or the
-      given ``None``/``{}``) is returned, as MLflow does.
-    * ``None`` → all defaults. Unknown keys are dropped with a logged warning.
-    * A value of the wrong type → SignatureError ``Invalid parameters found: {...}`` listing each
-      offending param with what it expects.
-    """
-    if params_schema is None:
-        if params is None or params == {}:
-            return params
-        shown = list(params) if isinstance(params, dict) else "(not a dict)"
-        _logger.warning(
-            "This model's signature has no params schema, so the params %s are ignored. "
-            "Add a ParamSchema to the signature to accept them.",
-            bounded_repr(shown),
-        )
-        return {}
-    if params is None:
-        params = {}
-    if not isinstance(params, dict):
-        raise SignatureError(
-            f"Parameters must be a dictionary. Got type '{type(params).__name__}'. "
-            "Pass params as a dict of name -> value."
-        )
-    known = {spec.name for spec in params_schema.params}
-    if any(not isinstance(k, str) for k in params):
-        params = {str(k): v for k, v in params.items()}
-    unknown = [k for k in params if k not in known]
-    if unknown:
-        _logger.warning(
-            "Unrecognized params %s are ignored; this model accepts %s. Add them to the signature's "
-            "ParamSchema to use them.",
-            bounded_repr(unknown),
-            bounded_repr(sorted(known)),
-        )
-    result: dict[str, Any] = {}
-    invalid: dict[str, str] = {}
-    for spec in params_schema.params:
-        if spec.name in params:
-            try:
-                result[spec.name] = convert_param_value(params[spec.name], spec)
-            except SignatureError as exc:
-                invalid[spec.name] = str(exc)
-        else:
-            result[spec.name] = spec.default
-    if invalid:
-        raise SignatureError(
-            f"Invalid parameters found: {invalid!r}. Pass values of the types declared in the model's "
-            "params schema, or leave a param out to use its default."
-        )
-    return result
-
-
-# ---------------------------------------------------------------------------------------------------
-# per-value checks for array/object/map/any column types
-
-
-def _check_scalar_value(value: Any, dtype_name: str) -> Any:
-    kind = type(value)
-    if dtype_name == "string" and isinstance(value, str):
-        return value
-    if dtype_name == "binary" and isinstance(value, (bytes, bytearray)):
-        return value
-    if dtype_name == "boolean" and (kind is bool or kind.__name__ == "bool"):
-        return bool(value)
-    if (
-        dtype_name in ("integer", "long")
-        and not isinstance(value, bool)
-        and (
-            isinstance(value, int)
-            or kind.__name__ in ("int8", "int16", "int32", "int64", "uint8", "uint16", "uint32")
-        )
-    ):
-        if dtype_name == "integer" and not -(2**31) <= int(value) < 2**31:
-            raise SignatureError(f"{bounded_repr(value)} does not fit in a 32-bit integer")
-        return int(value)
-    if (
-        dtype_name in ("float", "double")
-        and not isinstance(value, bool)
-        and (isinstance(value, (int, float)) or kind.__name__.startswith(("float", "int", "uint")))
-    ):
-        return float(value)
-    if dtype_name == "datetime" and isinstance(value, (_dt.date, str)):
-        return value
-    if dtype_name == "datetime" and kind.__name__ == "datetime64":
-        return value
-    raise SignatureError(f"expected {dtype_name}, got {kind.__name__} {bounded_repr(value)}")
-
-
-def _is_missing(value: Any) -> bool:
-    return value is None or (isinstance(value, float) and value != value)
-
-
-def _check_value(value: Any, dtype: Any, required: bool) -> Any:
-    """Check one value of an array/object/map/any column (or nested item); returns it converted."""
-    from .signature import AnyType, Array, DataType, Map, Object
-
-    if isinstance(dtype, AnyType):
-        return value
-    if _is_missing(value):
-        if not required:
-            return None
-        raise SignatureError(f"a required value is missing (expected {dtype!r})")
-    if isinstance(dtype, DataType):
-        return _check_scalar_value(value, dtype.name)
-    if isinstance(dtype, Array):
-        if hasattr(value, "tolist") and hasattr(value, "ndim"):
-            value = value.tolist()
-        if not isinstance(value, (list, tuple)):
-            raise SignatureError(f"expected a list, got {type(value).__name__} {bounded_repr(value)}")
-        return [_check_value(x, dtype.dtype, required) for x in value]
-    if isinstance(dtype, Map):
-        if not isinstance(value, dict) or not all(isinstance(k, str) for k in value):
-            raise SignatureError(f"expected a dict with string keys, got {bounded_repr(value)}")
-        return {k: _check_value(v, dtype.value_type, required) for k, v in value.items()}
-    if isinstance(dtype, Object):
-        if not isinstance(value, dict):
-            raise SignatureError(f"expected a dict, got {type(value).__name__} {bounded_repr(value)}")
-        props = {p.name: p for p in dtype.properties}
-        missing = [name for name, p in props.items() if p.required and name not in value]
-        if missing:
-            raise SignatureError(f"missing required properties {missing}")
-        extra = [k for k in value if k not in props]
-        if extra:
-            raise SignatureError(f"properties not in the schema: {bounded_repr(extra)}")
-        out = {}
-        for key, item in value.items():
-            try:
-                out[key] = _check_value(item, props[key].dtype, props[key].required)
-            except SignatureError as exc:
-                raise SignatureError(f"property {key!r}: {exc}") from None
-        return out
-    raise SignatureError(f"unsupported type {dtype!r}")
-
-
-# ---------------------------------------------------------------------------------------------------
-# column schemas
-
-
-def _numpy_target(dtype_name: str) -> Any:
-    import numpy as np
-
-    return np.dtype(_TARGETS[dtype_name])
-
-
-_TARGETS = {
-    "boolean": "bool",
-    "integer": "int32",
-    "long": "int64",
-    "float": "float32",
-    "double": "float64",
-    "string": "str",
-    "binary": "bytes",
-    "datetime": "datetime64[ns]",
-}
-# dtype names that already satisfy a column type (fast path: no copy)
 
 
 def _cast_column(name: Any, values: Any, dtype_name: str, accepts: Any) -> Any:
@@ -329,7 +91,7 @@ def _cast_column(name: Any, values: Any, dtype_name: str, accepts: Any) -> Any:
     if isinstance(current, pd.StringDtype) and dtype_name in ("string", "binary"):
         return values
     kind = current.kind
-    target = _numpy_target(dtype_name)
+    target = DataType[dtype_name].to_numpy()
     if dtype_name == "binary" and kind == "S":
         return values
     if dtype_name == "datetime" and kind == "M":
@@ -400,8 +162,6 @@ def _to_frame(data: Any, schema: Schema) -> Any:
     if data is None or isinstance(data, (str, bytes)) or np.isscalar(data):
         return pd.DataFrame([data])
     if isinstance(data, dict):
-        from .signature import Array, Object
-
         complex_types = any(isinstance(spec.type, (Array, Object)) for spec in schema.inputs)
         if complex_types or all(v is None or np.isscalar(v) for v in data.values()):
             return pd.DataFrame([data])
@@ -439,8 +199,6 @@ def _dtype_check(spec: Any) -> Any:
     import numpy as np
     import pandas as pd
 
-    from .signature import AnyType, DataType
-
     if isinstance(spec.type, AnyType):
         return lambda dtype: True
     if not isinstance(spec.type, DataType):
@@ -451,7 +209,7 @@ def _dtype_check(spec: Any) -> Any:
         return lambda dtype: dtype == obj or isinstance(dtype, pd.StringDtype)
     if name == "binary":
         return lambda dtype: dtype == obj or getattr(dtype, "kind", "") == "S"
-    target = np.dtype(_TARGETS[name])
+    target = spec.type.to_numpy()
     return lambda dtype: dtype == target
 
 
@@ -502,8 +260,6 @@ def _frame_dtypes(frame: Any) -> Any:
 
 def _enforce_columns(data: Any, schema: Schema) -> Any:
     import pandas as pd
-
-    from .signature import DataType
 
     frame = _to_frame(data, schema)
     plan = _plan(schema)
@@ -564,7 +320,7 @@ def _enforce_columns(data: Any, schema: Schema) -> Any:
             checked = []
             for position, item in enumerate(values.tolist()):
                 try:
-                    checked.append(_check_value(item, spec.type, spec.required))
+                    checked.append(check_value(item, spec.type, spec.required))
                 except SignatureError as exc:
                     raise SignatureError(
                         f"Failed to enforce schema for column {col!r} at row {position}: {exc}. "
@@ -594,249 +350,3 @@ def _build_frame(columns: dict[Any, Any], index: Any, names: Any) -> Any:
         index=index,
         copy=False,
     )
-
-
-# ---------------------------------------------------------------------------------------------------
-# tensor schemas
-
-
-def _castable(actual: Any, expected: Any) -> bool:
-    import numpy as np
-
-    if actual == expected:
-        return True
-    if np.can_cast(actual, expected, casting="safe"):
-        return True
-    # integers and booleans into a float tensor (JSON numbers arrive as int64)
-    return actual.kind in "biu" and expected.kind == "f"
-
-
-def _enforce_tensor(value: Any, spec: Any, label: str) -> Any:
-    import numpy as np
-
-    expected_type = spec.type
-    if not isinstance(value, np.ndarray):
-        try:
-            value = np.asarray(value, dtype=None if expected_type.kind in "USO" else expected_type)
-        except (TypeError, ValueError) as exc:
-            raise SignatureError(
-                f"Could not convert {label} to a {expected_type} array of shape {spec.shape}: {exc}. "
-                "Send a rectangular (non-ragged) nested list of numbers."
-            ) from None
-    expected = spec.shape
-    if len(expected) == 1 and expected[0] == -1 and expected_type == np.dtype("O"):
-        return value
-    if value.dtype == np.dtype("O") and value.ndim == 1 and len(expected) > 1 and -1 in expected[1:]:
-        return value  # ragged input for a spec with variable inner dimensions
-    if not _shape_matches(value.shape, expected):
-        rows_fixed = len(expected) >= 1 and expected[0] == -1 and -1 not in expected[1:]
-        inner = 1
-        for d in expected[1:]:
-            inner *= d
-        given_inner = 1
-        for d in value.shape[1:]:
-            given_inner *= d
-        if rows_fixed and value.ndim >= 1 and given_inner == inner:
-            value = value.reshape((value.shape[0], *expected[1:]), order="C")
-        else:
-            raise SignatureError(
-                f"Shape of input {value.shape} does not match expected shape {expected} for {label}. "
-                "-1 means any size; reshape the input to the expected shape."
-            )
-    actual = value.dtype
-    if actual.kind == "U" and expected_type.kind == "U" or actual.kind == "S" and expected_type.kind == "S":
-        return value
-    if actual != expected_type:
-        if not _castable(actual, expected_type):
-            raise SignatureError(
-                f"dtype of input {actual} does not match expected dtype {expected_type} for {label}, and "
-                f"converting it could change values. Cast it with .astype('{expected_type}') first if "
-                "that is intended."
-            )
-        value = value.astype(expected_type)
-    return value
-
-
-def _shape_matches(actual: tuple[int, ...], expected: tuple[int, ...]) -> bool:
-    return len(actual) == len(expected) and all(
-        e == -1 or e == a for a, e in zip(actual, expected, strict=False)
-    )
-
-
-def _enforce_tensors(data: Any, schema: Schema) -> Any:
-    import numpy as np
-    import pandas as pd
-
-    specs = schema.inputs
-    if schema.has_input_names():
-        if isinstance(data, pd.DataFrame):
-            data = {c: _column_to_tensor(data[c]) for c in data.columns}
-        if isinstance(data, np.ndarray) and len(specs) == 1:
-            data = {specs[0].name: data}
-        if not isinstance(data, dict):
-            raise SignatureError(
-                "This model has a tensor signature with named inputs "
-                f"({', '.join(repr(s.name) for s in specs[:12])}); send a dict of name -> array, "
-                f"not {type(data).__name__}."
-            )
-        missing = [s.name for s in specs if s.name not in data]
-        if missing:
-            raise SignatureError(
-                f"Model is missing inputs {missing}. Send a dict with an array for each of "
-                f"{[s.name for s in specs][:12]}."
-            )
-        return {s.name: _enforce_tensor(data[s.name], s, f"input {s.name!r}") for s in specs}
-    spec = specs[0]
-    if isinstance(data, pd.DataFrame):
-        if data.empty:
-            raise SignatureError("The input DataFrame is empty; send at least one row.")
-        if len(data.columns) == 1:
-            data = _column_to_tensor(data[data.columns[0]])
-        else:
-            data = data.to_numpy()
-    elif isinstance(data, dict):
-        if len(data) != 1:
-            raise SignatureError(
-                "This model has a tensor signature with one unnamed input; send an array (or nested list), "
-                f"not a dict with keys {bounded_repr(list(data))}."
-            )
-        data = next(iter(data.values()))
-    return _enforce_tensor(data, spec, "the input")
-
-
-def _column_to_tensor(series: Any) -> Any:
-    import numpy as np
-
-    values = series.tolist()
-    if values and isinstance(values[0], (list, np.ndarray)):
-        try:
-            return np.vstack(values)
-        except ValueError as exc:
-            raise SignatureError(
-                f"The values in column {series.name!r} could not be stacked into a tensor ({exc}); "
-                "give every row a list of the same length."
-            ) from None
-    return series.to_numpy()
-
-
-# ---------------------------------------------------------------------------------------------------
-# public entry points
-
-
-def enforce_input(data: Any, schema: Schema | None) -> Any:
-    """Check ``data`` against ``schema`` and convert it, like MLflow's pyfunc ``predict``.
-
-    Column schema → a pandas DataFrame with the schema's columns in schema order (extra columns are
-    dropped; optional columns may be absent). Input may be a DataFrame, Series, dict (column → list or
-    scalar), list of dicts (records), list of lists (unnamed schemas), ndarray or a scalar. Only safe
-    casts are applied: int → long, int32 → long, float → double, (u)int of ≤ 6 bytes → double, int64
-    holding only 0/1 → float/double, object → string, datetime64 of any precision → datetime64[ns],
-    object → datetime, Decimal → double. A DataFrame that already matches is returned as is (no copy).
-
-    Tensor schema → an ndarray (unnamed) or a dict of name → ndarray. Lists become arrays of the spec's
-    dtype; arrays are reshaped in C order when only their inner dimensions differ ((n, 784) →
-    (n, 28, 28)) and cast when the cast is safe (or int/bool → float).
-
-    ``schema=None`` returns ``data`` unchanged. Raises SignatureError otherwise.
-    """
-    if schema is None:
-        return data
-    if schema.is_tensor_spec():
-        return _enforce_tensors(data, schema)
-    return _enforce_columns(data, schema)
-
-
-def column_dtypes(schema: Schema) -> dict[Any, Any]:
-    """Map each input (name, or position for unnamed schemas) to the numpy dtype to parse it as.
-
-    For the scoring server's JSON/CSV parsing: ``boolean → bool``, ``integer → int32``,
-    ``long → int64``, ``float → float32``, ``double → float64``, ``datetime → datetime64[ns]``,
-    ``string``/``binary`` → ``object``. Tensor specs map to their dtype. Array, object, map and any
-    columns are left out (they stay Python objects).
-    """
-    import numpy as np
-
-    from .signature import DataType
-
-    result: dict[Any, Any] = {}
-    for position, spec in enumerate(schema.inputs):
-        key = spec.name if spec.name is not None else position
-        if schema.is_tensor_spec():
-            result[key] = spec.type
-        elif isinstance(spec.type, DataType):
-            result[key] = (
-                np.dtype(object) if spec.type.name in ("string", "binary") else _numpy_target(spec.type.name)
-            )
-    return result
-
-
-def coerce_json_columns(df: Any, schema: Schema) -> Any:
-    """Cast a DataFrame parsed from a JSON/CSV request to the schema's dtypes (server side).
-
-    This is the lenient conversion MLflow's scoring server applies before enforcement: ``"1.5"``
-    strings and booleans are accepted in double columns, ``null`` becomes NaN, binary columns are
-    base64-decoded, datetime columns are parsed. Missing columns are left for :func:`enforce_input`
-    to report. A value that cannot be converted raises SignatureError ``Data is not compatible with
-    model signature. Failed to convert column X to type 'float64' ...``. Returns ``df`` (columns are
-    replaced in place when a cast is needed; a frame whose dtypes already match is untouched).
-    """
-    import base64
-
-    import numpy as np
-    import pandas as pd
-
-    from .signature import AnyType, DataType
-
-    specs = schema.inputs
-    if schema.has_input_names():
-        pairs = [(s.name, s) for s in specs]
-    elif schema.is_tensor_spec():
-        pairs = [(c, specs[0]) for c in df.columns]
-    else:
-        pairs = list(zip(df.columns[: len(specs)], specs, strict=False))
-    columns = set(df.columns)
-    for col, spec in pairs:
-        if col not in columns:
-            continue
-        values = df[col]
-        if schema.is_tensor_spec():
-            target = spec.type
-            if len(values) and isinstance(values.iloc[0], list):
-                continue  # nested lists are stacked by enforce_input
-        elif isinstance(spec.type, DataType):
-            name = spec.type.name
-            target = np.dtype(object) if name in ("string", "binary") else _numpy_target(name)
-        elif isinstance(spec.type, AnyType):
-            continue
-        else:
-            try:
-                df[col] = values.map(lambda x, s=spec: _check_value(x, s.type, s.required))
-            except SignatureError as exc:
-                raise SignatureError(
-                    f"Data is not compatible with model signature. Failed to convert column {col} to type "
-                    f"'{spec.type!r}': {exc}. Send values of the declared type."
-                ) from None
-            continue
-        if values.dtype == target:
-            continue
-        try:
-            if not schema.is_tensor_spec() and spec.type.name == "binary":
-                df[col] = values.map(
-                    lambda x: base64.decodebytes(bytes(x, "utf8")) if isinstance(x, str) else x
-                )
-            elif not schema.is_tensor_spec() and spec.type.name == "datetime":
-                parsed = pd.to_datetime(values)
-                if parsed.dtype != target:
-                    parsed = parsed.astype(target)
-                df[col] = parsed
-            elif target.name == "object" and isinstance(values.dtype, pd.StringDtype):
-                continue
-            else:
-                df[col] = values.astype(target)
-        except (TypeError, ValueError, OverflowError) as exc:
-            raise SignatureError(
-                f"Data is not compatible with model signature. Failed to convert column {col} to type "
-                f"'{target}'. Error: {bounded_repr(str(exc))}. Send values of the column's type "
-                f"({spec.type!r}); use null for a missing value only in float/double columns."
-            ) from None
-    return df

@@ -190,9 +190,9 @@ def _build(example: Any) -> tuple[dict[str, Any], str, str, Any, dict[str, Any] 
     data, params = split_example(example)
     info: dict[str, Any] = {"artifact_path": EXAMPLE_FILENAME}
     if params:
-        from .signature import _infer_param_schema
+        from .schema_inference import infer_param_schema
 
-        _infer_param_schema(params)  # raises SignatureError naming the params that cannot be described
+        infer_param_schema(params)  # raises SignatureError naming the params that cannot be described
         info["params"] = "true"
     kind, stored, serving, orient = _describe_example(data)
     info["type"] = kind

@@ -1,0 +1,45 @@
+"""The signature and enforcement modules import without numpy or pandas (checked in a fresh interpreter)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+SIGNATURE_MODULES = [
+    "servebook.signature",
+    "servebook.data_types",
+    "servebook.schema",
+    "servebook.param_schema",
+    "servebook.schema_inference",
+    "servebook.enforcement",
+    "servebook.value_enforcement",
+    "servebook.param_enforcement",
+    "servebook.tensor_enforcement",
+    "servebook.json_coercion",
+]
+
+
+def test_signature_modules_do_not_import_numpy_or_pandas() -> None:
+    code = (
+        "import importlib, json, sys\n"
+        f"for name in {SIGNATURE_MODULES!r}:\n"
+        "    importlib.import_module(name)\n"
+        "print(json.dumps(sorted(sys.modules)))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60)
+    loaded = set(json.loads(out.stdout))
+    assert set(SIGNATURE_MODULES) <= loaded
+    assert {name.split(".")[0] for name in loaded} & {"numpy", "pandas"} == set()
+
+
+def test_public_names_of_signature_and_enforcement_resolve() -> None:
+    from servebook import enforcement, signature
+
+    missing = [
+        f"{module.__name__}.{name}"
+        for module in (signature, enforcement)
+        for name in module.__all__
+        if not hasattr(module, name)
+    ]
+    assert missing == []
