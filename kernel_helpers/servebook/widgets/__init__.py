@@ -9,8 +9,9 @@ ipywidgets is imported only when a card is built, never by ``import servebook`` 
 ``import servebook.widgets``.
 
 Example:
-    >>> card = servebook.widgets.model_card(servebook.inspect("model"))  # doctest: +SKIP
-    >>> card = servebook.widgets.server_card(servebook.serve("model"))  # doctest: +SKIP
+    >>> from servebook.widgets import model_card, server_card
+    >>> model_card(servebook.inspect("model"))  # doctest: +SKIP
+    >>> server_card(servebook.serve("model"))  # doctest: +SKIP
 """
 
 from __future__ import annotations
