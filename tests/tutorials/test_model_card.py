@@ -7,12 +7,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import ipywidgets
 import pytest
 
 import servebook
 from servebook.widgets import markup
-
-ipywidgets = pytest.importorskip("ipywidgets")
 
 MLMODEL = """\
 artifact_path: null

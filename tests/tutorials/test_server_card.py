@@ -6,11 +6,11 @@ import json
 import re
 from pathlib import Path
 
+import ipywidgets
 import pytest
 
 import servebook
 
-ipywidgets = pytest.importorskip("ipywidgets")
 pytestmark = pytest.mark.integration
 
 COLUMNS = ["sepal_length", "sepal_width", "petal_length", "petal_width"]

@@ -14,10 +14,9 @@ import sys
 import time
 from pathlib import Path
 
+import papermill
 import pytest
-
-papermill = pytest.importorskip("papermill")
-from papermill.exceptions import PapermillExecutionError  # noqa: E402
+from papermill.exceptions import PapermillExecutionError
 
 TUTORIALS_DIR = Path(__file__).resolve().parents[2] / "tutorials"
 KERNEL_NAME = "python3"
