@@ -79,6 +79,16 @@ def test_card_prefills_the_serving_example_and_sends_it(server, model_dir: Path)
     assert server.logs().strip().splitlines()[-1] in card.log_view.value.replace("&#x27;", "'")
 
 
+def test_request_body_is_formatted_compactly() -> None:
+    from servebook.widgets.server_widget import format_body
+
+    body = {"dataframe_split": {"columns": ["a", "b"], "data": [[1, 2.5], [3, 4.5]]}, "params": {"k": 1}}
+    text = format_body(body)
+    assert json.loads(text) == body
+    assert '    "data": [[1, 2.5], [3, 4.5]]' in text.splitlines()
+    assert format_body({}) == "{}"
+
+
 def test_params_travel_with_the_body(server) -> None:
     from servebook.widgets import server_card
 

@@ -18,7 +18,7 @@ import ipywidgets as w
 from ..errors import ServebookError
 from . import markup
 
-__all__ = ["ServerCard", "example_body"]
+__all__ = ["ServerCard", "example_body", "format_body"]
 
 LOG_TAIL_LINES = 20
 _MAX_ROWS_SHOWN = 50
@@ -53,6 +53,18 @@ def example_body(model_uri: str | None) -> dict[str, Any]:
     names = [c.get("name") for c in columns if c.get("name") is not None]
     row = [_PLACEHOLDERS.get(c.get("type", "")) for c in columns if c.get("name") is not None]
     return {"dataframe_split": {"columns": names, "data": [row] if names else []}}
+
+
+def format_body(value: Any, indent: int = 0) -> str:
+    """JSON with one key per line for the outer two levels and compact values inside.
+
+    Keeps a request readable in the form: ``"columns": [...]`` and each ``"data"`` list on one line.
+    """
+    if isinstance(value, dict) and value and indent < 4:
+        pad = " " * (indent + 2)
+        items = [f"{pad}{json.dumps(key)}: {format_body(item, indent + 2)}" for key, item in value.items()]
+        return "{\n" + ",\n".join(items) + "\n" + " " * indent + "}"
+    return json.dumps(value)
 
 
 def _state_badge(state: str) -> str:
@@ -100,7 +112,7 @@ class ServerCard(w.VBox):
             example = example_body(getattr(server, "model_uri", None))
         self.status = w.HTML()
         self.request = w.Textarea(
-            value=json.dumps(example, indent=2),
+            value=format_body(example),
             description="Body",
             layout=w.Layout(width="100%", height="9em"),
         )
