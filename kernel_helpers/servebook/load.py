@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlparse
 from urllib.request import url2pathname
 
+from . import _code_paths
 from .errors import LoadError
 from .flavors import loader_for
 from .model_format import Model
@@ -47,7 +48,10 @@ class PyFuncModel:
         self._impl = impl
         self._input_schema: Schema | None = metadata.get_input_schema()
         self._params_schema: ParamSchema | None = metadata.get_params_schema()
-        self._call = _make_call(impl)
+        # the model's code/ is importable only inside its calls: lazy imports in predict work
+        code = getattr(impl, "code", None)
+        self._scope = code if isinstance(code, _code_paths.LoadedCode) and code.roots else None
+        self._call = _code_paths.scoped_call(self._scope, _make_call(impl))
         self._input_example: Any = _NO_INPUT_EXAMPLE
         if self._input_schema is not None or self._params_schema is not None:
             from .enforcement import enforce_input, enforce_params
@@ -83,7 +87,15 @@ class PyFuncModel:
             data = self._enforce_input(data, self._input_schema)
         if self._params_schema is not None:
             params = self._enforce_params(params, self._params_schema)
-        return _make_call(self._impl, method)(data, params)
+        call = _make_call(self._impl, method)
+        if self._scope is None:
+            return call(data, params)
+        with self._scope:
+            stream = call(data, params)
+        if not hasattr(stream, "__next__"):
+            return stream
+        # a generator's body runs on each next(): keep the model's code importable there too
+        return _code_paths.scoped_iterator(self._scope, stream)
 
     @property
     def model_config(self) -> dict[str, Any]:

@@ -17,6 +17,28 @@ pytestmark = [pytest.mark.compat, pytest.mark.integration]
 
 COLUMNS = ["sepal_length", "sepal_width", "petal_length", "petal_width"]
 
+# Appended to the scripts of compat_scripts.py: MLflow's classic example pattern, a code_paths module
+# imported inside predict, saved by servebook and predicted by MLflow in the same two processes.
+LAZY_SAVE = r"""
+(work / "lazy_src").mkdir()
+(work / "lazy_src" / "iris_names.py").write_text("NAMES = ['setosa', 'versicolor']\n")
+
+
+class LazyNames(sb.PythonModel):
+    def predict(self, context, model_input, params=None):
+        from iris_names import NAMES
+
+        return [NAMES[int(value > 0)] for value in model_input["sepal_length"]]
+
+
+lazy_code = [str(work / "lazy_src" / "iris_names.py")]
+sb.save_model(work / "sb_lazy", python_model=LazyNames(), code_paths=lazy_code)
+"""
+LAZY_MLFLOW = r"""
+results["sb_lazy"] = mlflow.pyfunc.load_model(str(work / "sb_lazy")).predict(frame)
+(work / "mlflow_results.pkl").write_bytes(pickle.dumps(results))
+"""
+
 
 @pytest.fixture(scope="module")
 def exchange(tmp_path_factory, mlflow_python):
@@ -28,8 +50,8 @@ def exchange(tmp_path_factory, mlflow_python):
     frame = pd.DataFrame(rng.normal(size=(25, 4)).round(3), columns=COLUMNS)
     matrix = rng.normal(size=(6, 4)).astype("float32")
     (work / "inputs.pkl").write_bytes(pickle.dumps({"frame": frame, "matrix": matrix}))
-    (work / "save_servebook.py").write_text(SERVEBOOK_SAVE)
-    (work / "mlflow_side.py").write_text(MLFLOW_SIDE)
+    (work / "save_servebook.py").write_text(SERVEBOOK_SAVE + LAZY_SAVE)
+    (work / "mlflow_side.py").write_text(MLFLOW_SIDE + LAZY_MLFLOW)
     run_script(work / "save_servebook.py", str(work), python=sys.executable, cwd=work, timeout=60)
     run_script(work / "mlflow_side.py", str(work), python=mlflow_python, cwd=work, timeout=150)
     results = pickle.loads((work / "mlflow_results.pkl").read_bytes())
@@ -48,6 +70,13 @@ def test_mlflow_loads_servebook_model_and_predicts_the_same(exchange):
     assert (
         ours.predict(frame)["score"].iloc[0] != ours.predict(frame, params={"factor": 2.0})["score"].iloc[0]
     )
+
+
+def test_classic_lazy_import_pattern_predicts_the_same_in_both(exchange):
+    work, frame, _, results = exchange
+    ours = sb.load_model(work / "sb_lazy").predict(frame)
+    assert ours == results["sb_lazy"]
+    assert set(ours) == {"setosa", "versicolor"}
 
 
 @pytest.mark.parametrize(
