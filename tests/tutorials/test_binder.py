@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -59,15 +60,38 @@ def test_environment_file_pins_what_binder_needs() -> None:
     assert os.access(postbuild, os.X_OK), "postBuild must be executable"
 
 
+def _clean_source_copy(destination: Path) -> Path:
+    """Copy the checkout's tracked and new (not ignored) files, as Binder's clone would see them.
+
+    Building from the working tree itself would package whatever development build of the labextension
+    `make venv` left there (hatch-jupyter-builder skips the build when its output exists).
+    """
+    listing = subprocess.run(
+        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        check=True,
+        timeout=60,
+    ).stdout.decode()
+    for relative in filter(None, listing.split("\0")):
+        source = REPO_ROOT / relative
+        if source.is_file():
+            target = destination / relative
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, target)
+    return destination
+
+
 @pytest.fixture(scope="module")
 def servebook_wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     wheel_dir = tmp_path_factory.mktemp("wheel")
+    source = _clean_source_copy(tmp_path_factory.mktemp("source"))
     env = {**os.environ}
     env.pop("PYTHONPATH", None)
     _run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", str(wheel_dir), str(REPO_ROOT)],
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", str(wheel_dir), str(source)],
         env=env,
-        cwd=REPO_ROOT,
+        cwd=source,
         timeout=400,
     )
     wheels = sorted(wheel_dir.glob("servebook-*.whl"))
