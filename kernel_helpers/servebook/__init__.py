@@ -7,9 +7,9 @@ neither pandas nor numpy (``tests/test_imports.py`` holds us to that).
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from ._lazy_exports import lazy_exports
 from ._version import __version__ as __version__
 
 # public name -> module that owns it (relative to this package)
@@ -59,19 +59,7 @@ _SUBMODULES = {
 
 __all__ = [*sorted(_EXPORTS), *sorted(_SUBMODULES), "__version__"]  # noqa: PLE0604
 
-
-def __getattr__(name: str) -> Any:
-    if name in _EXPORTS:
-        value = getattr(importlib.import_module(_EXPORTS[name], __name__), name)
-        globals()[name] = value
-        return value
-    if name in _SUBMODULES:
-        return importlib.import_module(f".{name}", __name__)
-    raise AttributeError(f"module 'servebook' has no attribute {name!r}")
-
-
-def __dir__() -> list[str]:
-    return __all__
+__getattr__, __dir__ = lazy_exports(globals(), _EXPORTS, _SUBMODULES)
 
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only

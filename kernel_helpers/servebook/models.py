@@ -7,8 +7,9 @@ in neither pandas nor numpy.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from ._lazy_exports import lazy_exports
 
 __all__ = [
     "ColSpec",
@@ -22,30 +23,20 @@ __all__ = [
     "infer_signature",
 ]
 
-_EXPORTS = {
-    "Model": "servebook.model_format",
-    "ModelSignature": "servebook.signature",
-    "infer_signature": "servebook.signature",
-    "Schema": "servebook.signature",
-    "ColSpec": "servebook.signature",
-    "TensorSpec": "servebook.signature",
-    "ParamSchema": "servebook.signature",
-    "ParamSpec": "servebook.signature",
-    "ModelInfo": "servebook.tracking.entities",
-}
-
-
-def __getattr__(name: str) -> Any:
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module 'servebook.models' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return __all__
+__getattr__, __dir__ = lazy_exports(
+    globals(),
+    {
+        "Model": ".model_format",
+        "ModelSignature": ".signature",
+        "infer_signature": ".signature",
+        "Schema": ".signature",
+        "ColSpec": ".signature",
+        "TensorSpec": ".signature",
+        "ParamSchema": ".signature",
+        "ParamSpec": ".signature",
+        "ModelInfo": ".tracking.entities",
+    },
+)
 
 
 if TYPE_CHECKING:  # pragma: no cover

@@ -6,32 +6,23 @@
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from ._lazy_exports import lazy_exports
 
 __all__ = ["PyFuncModel", "PythonModel", "PythonModelContext", "load_model", "log_model", "save_model"]
 
-_EXPORTS = {
-    "save_model": "servebook.save",
-    "load_model": "servebook.load",
-    "PyFuncModel": "servebook.load",
-    "PythonModel": "servebook.python_model",
-    "PythonModelContext": "servebook.python_model",
-    "log_model": "servebook.tracking.fluent",
-}
-
-
-def __getattr__(name: str) -> Any:
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module 'servebook.pyfunc' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return __all__
+__getattr__, __dir__ = lazy_exports(
+    globals(),
+    {
+        "save_model": ".save",
+        "load_model": ".load",
+        "PyFuncModel": ".load",
+        "PythonModel": ".python_model",
+        "PythonModelContext": ".python_model",
+        "log_model": ".tracking.fluent",
+    },
+)
 
 
 if TYPE_CHECKING:  # pragma: no cover

@@ -11,8 +11,7 @@ Importing this package is light: the stores import ``requests``/``pandas`` only 
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
+from .._lazy_exports import lazy_exports
 
 _EXPORTS = {
     "ActiveRun": ".entities",
@@ -34,14 +33,4 @@ _EXPORTS.update({name: ".fluent" for name in _FLUENT})
 
 __all__ = sorted(_EXPORTS)  # noqa: PLE0605 - built from the table above
 
-
-def __getattr__(name: str) -> Any:
-    if name in _EXPORTS:
-        value = getattr(importlib.import_module(_EXPORTS[name], __name__), name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module 'servebook.tracking' has no attribute {name!r}")
-
-
-def __dir__() -> list[str]:
-    return __all__
+__getattr__, __dir__ = lazy_exports(globals(), _EXPORTS)
