@@ -47,8 +47,13 @@ export class ServebookAPIError extends ServerConnection.ResponseError {
   }
 }
 
+/** How long a call may take before the frontend gives up and says so (ms). */
+const DEFAULT_TIMEOUT_MS = 60 * 1000;
+
 export interface IRequestOptions {
   method?: 'GET' | 'POST' | 'DELETE';
+  /** Give up after this many ms (default 60 s): a hung call must not leave the panel waiting forever. */
+  timeoutMs?: number;
   /** Serialised as JSON. */
   body?: unknown;
   /** Query parameters; `undefined` values are left out. */
@@ -84,15 +89,35 @@ function encodePath(path: string): string {
     .join('/');
 }
 
+/** A call that got no answer in time. */
+export class ServebookTimeoutError extends Error {
+  constructor(what: string, timeoutMs: number) {
+    super(
+      `${what} got no answer within ${Math.round(timeoutMs / 1000)} s. ` +
+        'Check that Jupyter is still running (its terminal shows errors), then try again.'
+    );
+    this.name = 'ServebookTimeoutError';
+  }
+}
+
 async function send(
   url: string,
   init: RequestInit,
-  settings: ServerConnection.ISettings
+  settings: ServerConnection.ISettings,
+  timeoutMs: number = DEFAULT_TIMEOUT_MS
 ): Promise<Response> {
+  const controller = new AbortController();
+  const timer = window.setTimeout(() => controller.abort(), timeoutMs);
   try {
-    return await ServerConnection.makeRequest(url, init, settings);
+    return await ServerConnection.makeRequest(url, { ...init, signal: controller.signal }, settings);
   } catch (error) {
+    if (controller.signal.aborted) {
+      const path = url.split('?')[0].split(`/${NAMESPACE}/`).pop() ?? url;
+      throw new ServebookTimeoutError(`${init.method ?? 'GET'} ${path}`, timeoutMs);
+    }
     throw new ServerConnection.NetworkError(error as TypeError);
+  } finally {
+    window.clearTimeout(timer);
   }
 }
 
@@ -124,7 +149,12 @@ export async function requestAPI<T>(path: string, options: IRequestOptions = {})
     init.body = JSON.stringify(options.body);
     init.headers = { 'Content-Type': 'application/json' };
   }
-  const response = await send(buildUrl(settings, path, options.query), init, settings);
+  const response = await send(
+    buildUrl(settings, path, options.query),
+    init,
+    settings,
+    options.timeoutMs
+  );
   if (!response.ok) {
     throw await errorFrom(response);
   }
@@ -146,11 +176,15 @@ export async function requestAPI<T>(path: string, options: IRequestOptions = {})
 // ---------------------------------------------------------------- one function per route
 
 export function getInfo(settings?: ServerConnection.ISettings): Promise<IInfo> {
-  return requestAPI<IInfo>('info', { query: { version: FRONTEND_VERSION }, settings });
+  return requestAPI<IInfo>('info', {
+    query: { version: FRONTEND_VERSION },
+    settings,
+    timeoutMs: 20 * 1000
+  });
 }
 
 export function listModels(path = '', settings?: ServerConnection.ISettings): Promise<IModelList> {
-  return requestAPI<IModelList>('models', { query: { path }, settings });
+  return requestAPI<IModelList>('models', { query: { path }, settings, timeoutMs: 30 * 1000 });
 }
 
 export function getModel(path: string, settings?: ServerConnection.ISettings): Promise<IModelReport> {
@@ -208,7 +242,8 @@ export async function invoke(
   const response = await send(
     invocationsUrl(id, s),
     { method: 'POST', body, headers: { 'Content-Type': contentType } },
-    s
+    s,
+    5 * 60 * 1000
   );
   const text = await response.text();
   const latencyMs = performance.now() - started;

@@ -124,21 +124,30 @@ export class ServebookModel {
     });
   }
 
+  /** Scan for models again; a newer call supersedes one still running. */
   async refreshModels(): Promise<void> {
+    const call = ++this._modelsCall;
     this._modelsLoading = true;
     this._modelsChanged.emit();
     try {
       const list = await api.listModels('', this._settings);
+      if (call !== this._modelsCall) {
+        return;
+      }
       this._models = list.models;
       this._modelsError = null;
       this._modelsTruncated = list.truncated
         ? `The scan stopped early (${list.truncated_reason ?? 'limit'}): some models may be missing.`
         : null;
     } catch (error) {
-      this._modelsError = messageOf(error);
+      if (call === this._modelsCall) {
+        this._modelsError = messageOf(error);
+      }
     } finally {
-      this._modelsLoading = false;
-      this._modelsChanged.emit();
+      if (call === this._modelsCall) {
+        this._modelsLoading = false;
+        this._modelsChanged.emit();
+      }
     }
   }
 
@@ -295,6 +304,7 @@ export class ServebookModel {
   private _infoChanged = new Signal<this, void>(this);
   private _models: IModelSummary[] = [];
   private _modelsLoading = false;
+  private _modelsCall = 0;
   private _modelsError: string | null = null;
   private _modelsTruncated: string | null = null;
   private _filter = '';

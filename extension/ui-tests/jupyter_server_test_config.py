@@ -19,6 +19,9 @@ if os.environ.get("SERVEBOOK_UI_ROOT"):
     root = Path(os.environ["SERVEBOOK_UI_ROOT"])
     root.mkdir(parents=True, exist_ok=True)
     c.ServerApp.root_dir = str(root)  # noqa: F821
+if os.environ.get("SERVEBOOK_UI_WITHOUT_EXTENSION") == "1":
+    # The second test server: the labextension is there, the server extension is off.
+    c.ServerApp.jpserver_extensions = {"servebook_lab": False}  # noqa: F821
 c.LabApp.news_url = None  # noqa: F821
 c.LabApp.check_for_updates_class = "jupyterlab.NeverCheckForUpdate"  # noqa: F821
 c.LabApp.extension_manager = "readonly"  # noqa: F821

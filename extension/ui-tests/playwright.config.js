@@ -10,6 +10,9 @@ const path = require('path');
 const baseConfig = require('@jupyterlab/galata/lib/playwright-config');
 
 const port = process.env.SERVEBOOK_UI_PORT || '8897';
+// A second server without the server extension, for the "extension missing" report.
+const barePort = String(Number(port) + 1);
+process.env.SERVEBOOK_UI_BARE_URL = `http://127.0.0.1:${barePort}`;
 const token = process.env.SERVEBOOK_UI_TOKEN || 'servebook-ui-test';
 // One server root per run; exported so the global setup and the workers see the same value.
 process.env.SERVEBOOK_UI_ROOT =
@@ -48,16 +51,26 @@ module.exports = {
       ]
     }
   },
-  webServer: {
-    command: `${path.join(venv, 'bin', 'jupyter')} lab --config jupyter_server_test_config.py`,
-    url: `http://127.0.0.1:${port}/lab`,
-    timeout: 120 * 1000,
-    reuseExistingServer: false,
-    env: {
-      ...process.env,
-      SERVEBOOK_UI_PORT: port,
-      SERVEBOOK_UI_TOKEN: token,
-      JUPYTER_PLATFORM_DIRS: '1'
+  webServer: [
+    {
+      command: `${path.join(venv, 'bin', 'jupyter')} lab --config jupyter_server_test_config.py`,
+      url: `http://127.0.0.1:${port}/lab`,
+      timeout: 120 * 1000,
+      reuseExistingServer: false,
+      env: { ...process.env, SERVEBOOK_UI_PORT: port, SERVEBOOK_UI_TOKEN: token, JUPYTER_PLATFORM_DIRS: '1' }
+    },
+    {
+      command: `${path.join(venv, 'bin', 'jupyter')} lab --config jupyter_server_test_config.py`,
+      url: `http://127.0.0.1:${barePort}/lab`,
+      timeout: 120 * 1000,
+      reuseExistingServer: false,
+      env: {
+        ...process.env,
+        SERVEBOOK_UI_PORT: barePort,
+        SERVEBOOK_UI_TOKEN: token,
+        SERVEBOOK_UI_WITHOUT_EXTENSION: '1',
+        JUPYTER_PLATFORM_DIRS: '1'
+      }
     }
-  }
+  ]
 };

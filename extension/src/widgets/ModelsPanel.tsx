@@ -74,7 +74,7 @@ function PanelView(props: IPanelProps): JSX.Element {
           className="sb-icon-button"
           title="Refresh the model list"
           aria-label="Refresh models"
-          disabled={model.modelsLoading}
+          aria-busy={model.modelsLoading}
           onClick={() => void commands.execute(CommandIDs.refreshModels)}
         >
           <refreshIcon.react tag="span" />
@@ -101,6 +101,7 @@ function PanelView(props: IPanelProps): JSX.Element {
         </div>
       ) : null}
       {model.modelsTruncated ? <p className="sb-muted">{model.modelsTruncated}</p> : null}
+      {model.modelsLoading ? <p className="sb-muted sb-loading">Scanning for models…</p> : null}
       <ul className="sb-model-list" aria-label="Models" aria-busy={model.modelsLoading}>
         {models.map(item => (
           <ModelItem
