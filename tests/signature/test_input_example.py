@@ -1,4 +1,4 @@
-"""Unit tests for servebook.input_example (the byte-level comparison with MLflow is in test_signature_compat.py)."""
+"""Unit tests for servebook.input_example (byte-level comparison with MLflow: test_signature_compat.py)."""
 
 from __future__ import annotations
 
