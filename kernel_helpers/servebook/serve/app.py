@@ -25,11 +25,14 @@ import traceback
 from collections.abc import Awaitable, Callable, MutableMapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .._version import __version__
 from ..errors import ModelError, PayloadTooLargeError, RequestTimeoutError, ServebookError, bounded_repr
 from . import protocol
+
+if TYPE_CHECKING:
+    from .batching import Batcher
 
 __all__ = ["AppConfig", "ScoringApp", "error_response"]
 
@@ -138,7 +141,12 @@ class ScoringApp:
         self.config = config or AppConfig()
         self.plan = _plan_for(model)
         self._executor: ThreadPoolExecutor | None = None
-        self._batcher: Any = None
+        #: merges concurrent DataFrame requests when ``config.max_batch_size`` > 0, else None
+        self.batcher: Batcher | None = None
+        if self.config.max_batch_size > 0:
+            from .batching import Batcher
+
+            self.batcher = Batcher(self, self.config.max_batch_size, self.config.max_batch_delay_ms)
         self._token = self.config.token.encode() if self.config.token else None
 
     # -- pieces that run in worker threads -------------------------------------------------------
@@ -186,8 +194,8 @@ class ScoringApp:
             if message["type"] == "lifespan.startup":
                 await send({"type": "lifespan.startup.complete"})
             elif message["type"] == "lifespan.shutdown":
-                if self._batcher is not None:
-                    logger.info("adaptive batching: %d merged predict calls", self._batcher.batches)
+                if self.batcher is not None:
+                    logger.info("adaptive batching: %d merged predict calls", self.batcher.batches)
                 self.close()
                 await send({"type": "lifespan.shutdown.complete"})
                 return
@@ -253,8 +261,8 @@ class ScoringApp:
                 raise _too_large(config.max_body_size)
             async with _deadline(config.timeout):
                 body = await _read_body(receive, config.max_body_size)
-                if self._batcher is not None and len(body) <= 65536:
-                    result = await self._batcher.submit(body, kind)
+                if self.batcher is not None and len(body) <= 65536:
+                    result = await self.batcher.submit(body, kind)
                 else:
                     loop = asyncio.get_running_loop()
                     result = await loop.run_in_executor(self.executor, self.invoke, body, kind)

@@ -83,7 +83,7 @@ def split_predictions(predictions: Any, counts: list[int]) -> list[Any] | None:
 
 
 class Batcher:
-    """Merges concurrent requests of one :class:`ScoringApp` (create it inside the running loop)."""
+    """Merges concurrent requests of one :class:`ScoringApp` (its asyncio parts are made on first submit)."""
 
     def __init__(self, app: ScoringApp, max_batch_size: int, max_batch_delay_ms: float) -> None:
         self.app = app

@@ -119,10 +119,7 @@ def build_app(options: ServeOptions, model: Any) -> ScoringApp:
         threads=options.threads,
     )
     app = ScoringApp(model, config)
-    if size:
-        from .batching import Batcher
-
-        app._batcher = Batcher(app, size, delay)
+    if app.batcher is not None:
         logger.info("adaptive batching on: up to %d rows, %.1f ms delay", size, delay)
     return app
 
