@@ -13,7 +13,8 @@ import pytest
 REPO_ROOT = Path(__file__).resolve().parents[1]
 
 
-def _mlflow_python() -> Path:
+def mlflow_python_path() -> Path:
+    """Where the MLflow test interpreter is (``SERVEBOOK_MLFLOW_PYTHON``, else ``.venv-mlflow``)."""
     configured = os.environ.get("SERVEBOOK_MLFLOW_PYTHON")
     return Path(configured) if configured else REPO_ROOT / ".venv-mlflow" / "bin" / "python"
 
@@ -21,7 +22,7 @@ def _mlflow_python() -> Path:
 @pytest.fixture(scope="session")
 def mlflow_python() -> Path:
     """The interpreter of the MLflow test virtualenv (servebook itself never imports mlflow)."""
-    python = _mlflow_python()
+    python = mlflow_python_path()
     if not python.exists():
         pytest.fail(
             f"The MLflow test virtualenv is missing ({python}). Run `make mlflow-venv` "

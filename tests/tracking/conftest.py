@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from tests.conftest import _mlflow_python
+from tests.conftest import mlflow_python_path
 
 
 def _reset_tracking_state() -> None:
@@ -82,7 +82,7 @@ def _stop(process: subprocess.Popen) -> None:
 @pytest.fixture(scope="session")
 def mlflow_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MlflowServer]:
     """A real MLflow 3.x tracking server (SQLite backend, proxied artifacts), one per test session."""
-    mlflow_bin = _mlflow_python().parent / "mlflow"
+    mlflow_bin = mlflow_python_path().parent / "mlflow"
     if not mlflow_bin.exists():
         pytest.fail(f"The MLflow test virtualenv is missing ({mlflow_bin}); run `make mlflow-venv`.")
     root = tmp_path_factory.mktemp("mlflow-server")

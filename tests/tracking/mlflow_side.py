@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import _mlflow_python, run_python
+from tests.conftest import mlflow_python_path, run_python
 
 RESOURCES = Path(__file__).parent / "resources"
 
@@ -16,7 +16,7 @@ def run_mlflow(
     source: str, *, cwd: Path | None = None, env: dict[str, str] | None = None, timeout: float = 120
 ) -> str:
     """Run ``source`` with real MLflow (its own venv); file stores are allowed explicitly."""
-    python = _mlflow_python()
+    python = mlflow_python_path()
     if not python.exists():
         pytest.fail(f"The MLflow test virtualenv is missing ({python}); run `make mlflow-venv`.")
     full_env = {"MLFLOW_ALLOW_FILE_STORE": "true", "PYTHONWARNINGS": "ignore", **(env or {})}

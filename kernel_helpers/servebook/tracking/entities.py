@@ -141,7 +141,7 @@ class ActiveRun(Run):
             status = RunStatus.KILLED
         else:
             status = RunStatus.FAILED
-        fluent._end_run_by_id(self.info.run_id, status)
+        fluent.end_run_by_id(self.info.run_id, status)
         return False
 
 

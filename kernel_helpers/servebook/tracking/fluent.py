@@ -224,7 +224,8 @@ def start_run(
     return active
 
 
-def _end_run_by_id(run_id: str, status: str) -> None:
+def end_run_by_id(run_id: str, status: str) -> None:
+    """End run ``run_id`` and any run nested above it (``ActiveRun.__exit__``); no-op if already ended."""
     stack = _stack()
     if not any(r.info.run_id == run_id for r in stack):
         return  # already ended explicitly inside the with-block
