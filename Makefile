@@ -18,7 +18,13 @@ ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 lab: venv
 	$(VENV)/bin/jupyter lab --notebook-dir=tutorials $(ROOT_FLAG)
 
-test: system venv mlflow-venv lint pytest ui-test
+RESULTS := .test-results
+
+test: system venv mlflow-venv lint
+	rm -rf $(RESULTS) && mkdir -p $(RESULTS)
+	$(MAKE) --no-print-directory pytest ui-test PYTEST_ARGS="--junitxml=$(abspath $(RESULTS))/pytest.xml" \
+	  SERVEBOOK_UI_SUMMARY=$(abspath $(RESULTS))/ui.json
+	$(PY) scripts/test_summary.py $(RESULTS)/pytest.xml $(RESULTS)/ui.json
 
 setup: system venv mlflow-venv
 
@@ -48,10 +54,10 @@ $(MLFLOW_STAMP): $(CONSTRAINTS)
 	touch $@
 
 lint: venv
-	$(VENV)/bin/ruff check kernel_helpers extension/servebook_lab tests benchmarks
+	$(VENV)/bin/ruff check kernel_helpers extension/servebook_lab tests benchmarks scripts
 
 pytest: venv mlflow-venv
-	SERVEBOOK_MLFLOW_PYTHON=$(abspath $(MLFLOW_VENV))/bin/python $(PY) -m pytest
+	SERVEBOOK_MLFLOW_PYTHON=$(abspath $(MLFLOW_VENV))/bin/python $(PY) -m pytest $(PYTEST_ARGS)
 
 # JupyterLab frontend. `make venv` builds it (editable install) and links it into .venv; this rebuilds the
 # development build when its sources changed since. jlpm comes from .venv (jupyter-builder).
@@ -73,7 +79,7 @@ $(LABEXT_OUT): $(LABEXT_SRC)
 ui-test: system venv labextension
 	cd extension && $(JS_ENV) jlpm test:unit
 	cd extension/ui-tests && { $(JS_ENV) jlpm install >jlpm-install.log 2>&1 || { cat jlpm-install.log; exit 1; }; }
-	cd extension/ui-tests && $(JS_ENV) jlpm playwright test
+	cd extension/ui-tests && $(JS_ENV) SERVEBOOK_UI_SUMMARY=$(SERVEBOOK_UI_SUMMARY) jlpm playwright test
 
 clean:
 	rm -rf $(VENV) $(MLFLOW_VENV)

@@ -1,7 +1,10 @@
 /**
  * Prints a plain closing line `N passed, N failed` (pytest style) so CI can read the result.
- * Playwright's own summary ("2 passed (15.2s)") is not in that format.
+ * Playwright's own summary ("2 passed (15.2s)") is not in that format. When SERVEBOOK_UI_SUMMARY names
+ * a file, the counts are also written there as JSON for the test command's combined summary.
  */
+const fs = require('fs');
+
 class SummaryReporter {
   constructor() {
     this.passed = 0;
@@ -30,6 +33,11 @@ class SummaryReporter {
     }
     const skipped = this.skipped ? `, ${this.skipped} skipped` : '';
     process.stdout.write(`\n${this.passed} passed, ${this.failed} failed${skipped}\n`);
+    const summaryFile = process.env.SERVEBOOK_UI_SUMMARY;
+    if (summaryFile) {
+      const counts = { passed: this.passed, failed: this.failed, skipped: this.skipped };
+      fs.writeFileSync(summaryFile, JSON.stringify(counts));
+    }
   }
 
   printsToStdio() {
