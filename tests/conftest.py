@@ -32,19 +32,20 @@ def mlflow_python() -> Path:
     return python
 
 
-def run_python(
-    source: str,
+def _run_interpreter(
+    what: str,
+    arguments: list[str],
     *,
-    python: str | os.PathLike[str] = sys.executable,
-    cwd: str | os.PathLike[str] | None = None,
-    timeout: float = 120,
-    env: dict[str, str] | None = None,
+    python: str | os.PathLike[str],
+    cwd: str | os.PathLike[str] | None,
+    timeout: float,
+    env: dict[str, str] | None,
 ) -> str:
-    """Run ``source`` in a fresh interpreter; return its stdout, or fail the test showing its output."""
     full_env = {**os.environ, **(env or {})}
-    full_env.pop("PYTHONPATH", None)
+    if "PYTHONPATH" not in (env or {}):
+        full_env.pop("PYTHONPATH", None)
     proc = subprocess.run(
-        [os.fspath(python), "-c", textwrap.dedent(source)],
+        [os.fspath(python), *arguments],
         cwd=cwd,
         env=full_env,
         capture_output=True,
@@ -54,10 +55,41 @@ def run_python(
     )
     if proc.returncode != 0:
         pytest.fail(
-            f"script failed with exit code {proc.returncode}\n--- stdout ---\n{proc.stdout}\n"
-            f"--- stderr ---\n{proc.stderr}"
+            f"{what} failed with exit code {proc.returncode}\n--- stdout ---\n{proc.stdout[-8000:]}\n"
+            f"--- stderr ---\n{proc.stderr[-8000:]}"
         )
     return proc.stdout
+
+
+def run_python(
+    source: str,
+    *,
+    python: str | os.PathLike[str] = sys.executable,
+    cwd: str | os.PathLike[str] | None = None,
+    timeout: float = 120,
+    env: dict[str, str] | None = None,
+) -> str:
+    """Run ``source`` in a fresh interpreter; return its stdout, or fail the test showing its output.
+
+    The interpreter does not inherit ``PYTHONPATH`` (unless ``env`` sets it).
+    """
+    return _run_interpreter(
+        "script", ["-c", textwrap.dedent(source)], python=python, cwd=cwd, timeout=timeout, env=env
+    )
+
+
+def run_script(
+    script: Path,
+    *args: str,
+    python: str | os.PathLike[str] = sys.executable,
+    cwd: str | os.PathLike[str] | None = None,
+    timeout: float = 120,
+    env: dict[str, str] | None = None,
+) -> str:
+    """Run ``python script args...`` like :func:`run_python` runs source."""
+    return _run_interpreter(
+        script.name, [os.fspath(script), *args], python=python, cwd=cwd, timeout=timeout, env=env
+    )
 
 
 @pytest.fixture

@@ -1,46 +1,15 @@
-"""Helpers shared by the format tests: fresh-interpreter runs and exact prediction comparison."""
+"""Helpers shared by the format tests: exact prediction comparison (fresh-interpreter runs are
+``run_script``/``run_python`` in tests/conftest.py)."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
-import pytest
 
 KERNEL_HELPERS = Path(__file__).resolve().parents[2] / "kernel_helpers"
-
-
-def run_script(
-    script: Path,
-    *args: str,
-    python: str | os.PathLike[str] = sys.executable,
-    cwd: Path,
-    timeout: float = 120,
-    env: dict[str, str] | None = None,
-) -> str:
-    """Run ``python script args...`` in a fresh interpreter; fail the test with its output otherwise."""
-    full_env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
-    full_env.update(env or {})
-    proc = subprocess.run(
-        [os.fspath(python), os.fspath(script), *args],
-        cwd=cwd,
-        env=full_env,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        check=False,
-    )
-    if proc.returncode != 0:
-        pytest.fail(
-            f"{script.name} failed with exit code {proc.returncode}\n--- stdout ---\n{proc.stdout[-4000:]}\n"
-            f"--- stderr ---\n{proc.stderr[-4000:]}"
-        )
-    return proc.stdout
 
 
 def assert_same(actual: Any, expected: Any) -> None:

@@ -14,7 +14,9 @@ import sys
 import textwrap
 
 import pytest
-from format_helpers import KERNEL_HELPERS, run_script
+from format_helpers import KERNEL_HELPERS
+
+from tests.conftest import run_script
 
 pytestmark = pytest.mark.integration
 

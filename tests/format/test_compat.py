@@ -8,10 +8,11 @@ import numpy as np
 import pandas as pd
 import pytest
 from compat_scripts import MLFLOW_SIDE, SERVEBOOK_SAVE
-from format_helpers import assert_same, run_script
+from format_helpers import assert_same
 
 import servebook as sb
 from servebook.errors import LoadError
+from tests.conftest import run_script
 
 pytestmark = [pytest.mark.compat, pytest.mark.integration]
 

@@ -7,7 +7,8 @@ import sys
 import textwrap
 
 import pytest
-from format_helpers import run_script
+
+from tests.conftest import run_script
 
 pytestmark = pytest.mark.integration
 
