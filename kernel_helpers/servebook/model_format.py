@@ -108,21 +108,9 @@ _KNOWN_KEYS = (
     "type_hint_from_example",
     "utc_time_created",
 )
-# keys MLflow drops from MLmodel when they are None
-_OMIT_WHEN_NONE = (
-    "artifact_path",
-    "is_signature_from_type_hint",
-    "metadata",
-    "mlflow_version",
-    "model_size_bytes",
-    "model_uuid",
-    "run_id",
-    "saved_input_example_info",
-    "servebook_version",
-    "signature",
-    "type_hint_from_example",
-    "utc_time_created",
-)
+# keys MLflow drops from MLmodel when they are None: all known keys but these three, which it
+# writes as `null` (the byte-for-byte round-trip test in tests/format holds us to that)
+_OMIT_WHEN_NONE = frozenset(_KNOWN_KEYS) - {"flavors", "model_id", "prompts"}
 
 
 def _utc_now() -> str:
