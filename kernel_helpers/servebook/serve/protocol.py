@@ -487,15 +487,15 @@ def _row_builder(width: int) -> Any:
     return builder
 
 
+def _column_values(column: Any) -> list[Any]:
+    """A Series' values as Python scalars (numeric columns through numpy, which is faster)."""
+    return column.to_numpy().tolist() if column.dtype.kind in "fiub" else column.tolist()
+
+
 def _frame_records(frame: Any) -> list[dict[Any, Any]]:
     """``DataFrame.to_dict(orient="records")`` with Python scalars, built column-wise (faster)."""
     names = list(frame.columns)
-    columns = []
-    for _, column in frame.items():
-        if column.dtype.kind in "fiub":
-            columns.append(column.to_numpy().tolist())
-        else:
-            columns.append(column.tolist())
+    columns = [_column_values(column) for _, column in frame.items()]
     if not names:
         return [{} for _ in range(len(frame))]
     if len(names) <= 64:
@@ -512,7 +512,9 @@ def jsonable(predictions: Any) -> Any:
         if isinstance(predictions, pd.DataFrame):
             return _frame_records(predictions)
         if isinstance(predictions, pd.Series):
-            return _frame_records(predictions.to_frame(0 if predictions.name is None else predictions.name))
+            # the records of the one-column frame MLflow makes of it, without building that frame
+            name = 0 if predictions.name is None else predictions.name
+            return [{name: value} for value in _column_values(predictions)]
     return predictions
 
 
