@@ -39,7 +39,7 @@ found = {}
 for name in names:
     try:
         found[name] = md.version(name)
-    except Exception:
+    except Exception:  # not installed, or broken metadata: either way no usable version
         found[name] = None
 markers = {
     "implementation_name": sys.implementation.name,

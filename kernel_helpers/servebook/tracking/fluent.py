@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import getpass
 import json
+import logging
 import os
 import random
 import sys
@@ -35,6 +36,8 @@ from .validation import (
     validate_run_id,
     validate_tag,
 )
+
+_logger = logging.getLogger("servebook.tracking")
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -547,8 +550,8 @@ def log_model(
     except BaseException:
         try:
             store.finalize_logged_model(record, "FAILED")
-        except Exception:
-            pass
+        except Exception:  # the save's own failure is re-raised below: this one must not mask it
+            _logger.exception("could not mark logged model %s as FAILED", record.model_id)
         if isinstance(store, FileStore):
             store.remove_logged_model_dir(record)
         raise
