@@ -12,8 +12,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import pickle
-import platform
 import statistics
 import subprocess
 import sys
@@ -23,50 +21,25 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 
-MLMODEL = """\
-flavors:
-  python_function:
-    artifacts:
-      weights: {{path: artifacts/weights.json, uri: weights.json}}
-    cloudpickle_version: 3.1.2
-    code: code
-    env: {{conda: conda.yaml, virtualenv: python_env.yaml}}
-    loader_module: mlflow.pyfunc.model
-    python_model: python_model.pkl
-    python_version: {python}
-    streamable: false
-mlflow_version: 3.17.2
-model_uuid: 39f414066abe43618325138f5cdbd335
-saved_input_example_info:
-  artifact_path: input_example.json
-  pandas_orient: split
-  serving_input_path: serving_input_example.json
-  type: dataframe
-signature:
-  inputs: '{inputs}'
-  outputs: '[{{"type": "long", "name": "label", "required": true}}]'
-  params: '[{{"name": "threshold", "default": 0.5, "shape": null, "type": "double"}}]'
-utc_time_created: '2026-11-22 22:21:14.666149'
-"""
+sys.path.insert(0, str(REPO / "tests"))
+from model_builders import column, param, write_pyfunc_model  # noqa: E402 - tests/ is on sys.path above
 
 
 def build_model(path: Path) -> Path:
     """Write a typical model: 4 columns, artifacts, a code module, example files, 4 requirements."""
     cols = ["sepal_length", "sepal_width", "petal_length", "petal_width"]
-    inputs = json.dumps([{"type": "double", "name": c, "required": True} for c in cols])
-    (path / "artifacts").mkdir(parents=True)
-    (path / "code").mkdir()
-    (path / "MLmodel").write_text(MLMODEL.format(python=platform.python_version(), inputs=inputs))
-    (path / "python_model.pkl").write_bytes(pickle.dumps({"weights": list(range(200))}, protocol=5))
-    (path / "artifacts" / "weights.json").write_text(json.dumps({"w": [0.1] * 50}))
-    (path / "code" / "iris_helpers.py").write_text("def f(x):\n    return x\n")
-    example = {"columns": cols, "data": [[5.1, 3.5, 1.4, 0.2], [6.2, 2.9, 4.3, 1.3]]}
-    (path / "input_example.json").write_text(json.dumps(example))
-    (path / "serving_input_example.json").write_text(json.dumps({"dataframe_split": example}, indent=2))
-    (path / "requirements.txt").write_text("mlflow==3.17.2\ncloudpickle==3.1.2\nnumpy>=1.24\npandas>=2")
-    (path / "conda.yaml").write_text("channels: [conda-forge]\ndependencies: [python=3.11, {pip: [numpy]}]\n")
-    (path / "python_env.yaml").write_text("python: 3.11.7\ndependencies: [-r requirements.txt]\n")
-    return path
+    return write_pyfunc_model(
+        path,
+        inputs=[column(c, "double") for c in cols],
+        params=[param("threshold", "double", 0.5)],
+        example={"columns": cols, "data": [[5.1, 3.5, 1.4, 0.2], [6.2, 2.9, 4.3, 1.3]]},
+        artifacts={"weights.json": json.dumps({"w": [0.1] * 50})},
+        code={"iris_helpers.py": "def f(x):\n    return x\n"},
+        pickled={"weights": list(range(200))},
+        requirements="mlflow==3.17.2\ncloudpickle==3.1.2\nnumpy>=1.24\npandas>=2",
+        cloudpickle_version="3.1.2",
+        python_env="python: 3.11.7\ndependencies: [-r requirements.txt]\n",
+    )
 
 
 def _cold(python: str, code: str, model: Path) -> float:

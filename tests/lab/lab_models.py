@@ -7,41 +7,10 @@ marker file. Tests assert that inspecting it leaves none.
 
 from __future__ import annotations
 
-import json
 import pickle
 from pathlib import Path
 
-MLMODEL_TEMPLATE = """\
-flavors:
-  python_function:
-    artifacts:
-      weights:
-        path: artifacts/weights.json
-        uri: weights.json
-    cloudpickle_version: {cloudpickle}
-    code: code
-    env:
-      conda: conda.yaml
-      virtualenv: python_env.yaml
-    loader_module: {loader}
-    python_model: python_model.pkl
-    python_version: {python}
-    streamable: false
-mlflow_version: 3.17.2
-model_size_bytes: 1234
-model_uuid: 39f414066abe43618325138f5cdbd335
-saved_input_example_info:
-  artifact_path: input_example.json
-  pandas_orient: split
-  serving_input_path: serving_input_example.json
-  type: dataframe
-signature:
-  inputs: '[{{"type": "double", "name": "x", "required": true}}, {{"type": "array", "items":
-    {{"type": "string"}}, "name": "tags", "required": false}}]'
-  outputs: '[{{"type": "long", "name": "label", "required": true}}]'
-  params: '[{{"name": "threshold", "default": 0.5, "shape": null, "type": "double"}}]'
-utc_time_created: '2026-11-22 22:21:14.666149'
-"""
+from model_builders import column, param, write_pyfunc_model
 
 EXAMPLE = {"columns": ["x"], "data": [[1.0], [2.0]]}
 
@@ -60,33 +29,20 @@ def write_plain_model(
     path: Path, *, loader: str = "mlflow.pyfunc.model", requirements: str | None = None
 ) -> Path:
     """A model directory shaped like MLflow's custom-PythonModel output (pickle content is inert)."""
-    import platform
-
-    import cloudpickle
-
-    path.mkdir(parents=True)
-    (path / "artifacts").mkdir()
-    (path / "code").mkdir()
-    (path / "MLmodel").write_text(
-        MLMODEL_TEMPLATE.format(
-            cloudpickle=cloudpickle.__version__, loader=loader, python=platform.python_version()
-        )
+    return write_pyfunc_model(
+        path,
+        inputs=[
+            column("x", "double"),
+            column("tags", "array", items={"type": "string"}, required=False),
+        ],
+        params=[param("threshold", "double", 0.5)],
+        example=EXAMPLE,
+        artifacts={"weights.json": '{"w": 1}'},
+        code={"helpers.py": "VALUE = 1\n"},
+        requirements=requirements,
+        loader=loader,
+        mlmodel={"model_size_bytes": 1234},
     )
-    (path / "python_model.pkl").write_bytes(pickle.dumps({"inert": True}, protocol=5))
-    (path / "artifacts" / "weights.json").write_text('{"w": 1}')
-    (path / "code" / "helpers.py").write_text("VALUE = 1\n")
-    (path / "input_example.json").write_text(json.dumps(EXAMPLE))
-    (path / "serving_input_example.json").write_text(json.dumps({"dataframe_split": EXAMPLE}, indent=2))
-    (path / "requirements.txt").write_text(
-        requirements
-        if requirements is not None
-        else f"mlflow==3.17.2\ncloudpickle=={cloudpickle.__version__}"
-    )
-    (path / "conda.yaml").write_text("channels: [conda-forge]\ndependencies: [python=3.11, {pip: [numpy]}]\n")
-    (path / "python_env.yaml").write_text(
-        f"python: {platform.python_version()}\ndependencies: [-r requirements.txt]\n"
-    )
-    return path
 
 
 def write_trapped_model(path: Path, markers: Path) -> Path:

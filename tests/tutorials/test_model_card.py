@@ -2,43 +2,17 @@
 
 from __future__ import annotations
 
-import json
+import platform
 import subprocess
 import sys
 from pathlib import Path
 
 import ipywidgets
 import pytest
+from model_builders import column, param, write_pyfunc_model
 
 import servebook
 from servebook.widgets import markup
-
-MLMODEL = """\
-artifact_path: null
-flavors:
-  python_function:
-    cloudpickle_version: {cloudpickle}
-    code: code
-    env:
-      conda: conda.yaml
-      virtualenv: python_env.yaml
-    loader_module: mlflow.pyfunc.model
-    python_model: python_model.pkl
-    python_version: {python}
-mlflow_version: 3.17.2
-model_uuid: 0123456789abcdef0123456789abcdef
-saved_input_example_info:
-  artifact_path: input_example.json
-  pandas_orient: split
-  serving_input_path: serving_input_example.json
-  type: dataframe
-signature:
-  inputs: '[{{"type": "double", "name": "sepal_length", "required": true}}, {{"type": "string", "name":
-    "<script>alert(1)</script>", "required": false}}]'
-  outputs: '[{{"type": "long", "name": "label", "required": true}}]'
-  params: '[{{"name": "top_k", "type": "long", "default": 3, "shape": null}}]'
-utc_time_created: '2026-11-22 22:21:14.666149'
-"""
 
 
 @pytest.fixture
@@ -46,21 +20,18 @@ def model_dir(tmp_path: Path) -> Path:
     """A model directory written by hand: the inspector only reads files, so the pickle is never loaded."""
     import cloudpickle
 
-    model = tmp_path / "iris_model"
-    (model / "code").mkdir(parents=True)
-    python = ".".join(map(str, sys.version_info[:3]))
-    (model / "MLmodel").write_text(MLMODEL.format(cloudpickle=cloudpickle.__version__, python=python))
-    (model / "python_model.pkl").write_bytes(b"\x80\x05N.")
-    (model / "code" / "helpers.py").write_text("X = 1\n")
-    (model / "requirements.txt").write_text(
-        f"mlflow==3.17.2\ncloudpickle=={cloudpickle.__version__}\nservebook-no-such-package==1.0"
+    columns = ["sepal_length", "<script>alert(1)</script>"]
+    return write_pyfunc_model(
+        tmp_path / "iris_model",
+        inputs=[column(columns[0], "double"), column(columns[1], "string", required=False)],
+        params=[param("top_k", "long", 3)],
+        example={"columns": columns, "data": [[5.1, "a"]]},
+        code={"helpers.py": "X = 1\n"},
+        requirements=f"mlflow==3.17.2\ncloudpickle=={cloudpickle.__version__}\nservebook-no-such-package==1.0",
+        conda="name: mlflow-env\n",
+        python_env=f"python: {platform.python_version()}\n",
+        mlmodel={"artifact_path": None, "model_uuid": "0123456789abcdef0123456789abcdef"},
     )
-    (model / "conda.yaml").write_text("name: mlflow-env\n")
-    (model / "python_env.yaml").write_text(f"python: {python}\n")
-    split = {"columns": ["sepal_length", "<script>alert(1)</script>"], "data": [[5.1, "a"]]}
-    (model / "input_example.json").write_text(json.dumps(split))
-    (model / "serving_input_example.json").write_text(json.dumps({"dataframe_split": split}, indent=2))
-    return model
 
 
 def test_card_shows_signature_requirements_and_trust(model_dir: Path) -> None:
