@@ -54,7 +54,15 @@ _EXPORTS: dict[str, str] = {
     "get_experiment_by_name": ".tracking.fluent",
 }
 _SUBMODULES = {
-    "pyfunc", "models", "errors", "client", "tracking", "serve", "signature", "inspection", "widgets",
+    "pyfunc",
+    "models",
+    "errors",
+    "client",
+    "tracking",
+    "serve",
+    "signature",
+    "inspection",
+    "widgets",
 }
 
 __all__ = [*sorted(_EXPORTS), *sorted(_SUBMODULES), "__version__"]  # noqa: PLE0604
