@@ -44,6 +44,8 @@ __all__ = [
 # python_env.yaml instead
 _NEVER = {"servebook", "pip", "setuptools", "wheel"}
 _MLFLOW_DISTRIBUTIONS = {"mlflow", "mlflow-skinny", "mlflow-tracing"}
+# libyaml's emitter: the same text as yaml.safe_dump's pure-Python one, several times faster
+_SafeDumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
 
 @functools.lru_cache(maxsize=1)
@@ -224,14 +226,14 @@ def write_environment_files(model_dir: Path, requirements: list[str], conda_env:
             "name": "mlflow-env",
         }
     with open(model_dir / "conda.yaml", "w", encoding="utf-8") as out:
-        yaml.safe_dump(conda_env, out, default_flow_style=False)
+        yaml.dump(conda_env, out, Dumper=_SafeDumper, default_flow_style=False)
     python_env = {
         "python": python_version(),
         "build_dependencies": _build_dependencies(),
         "dependencies": ["-r requirements.txt"],
     }
     with open(model_dir / "python_env.yaml", "w", encoding="utf-8") as out:
-        yaml.safe_dump(python_env, out, sort_keys=False, default_flow_style=False)
+        yaml.dump(python_env, out, Dumper=_SafeDumper, sort_keys=False, default_flow_style=False)
 
 
 def pip_requirements_of_conda_env(conda_env: dict) -> list[str]:

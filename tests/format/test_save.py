@@ -94,6 +94,40 @@ def test_environment_files_have_mlflows_format(tmp_path, write_module):
     assert env_text.endswith("dependencies:\n- -r requirements.txt\n")
 
 
+def test_yaml_files_are_exactly_what_pyyamls_pure_python_dumper_writes(tmp_path, weights):
+    # save_model writes MLmodel, conda.yaml and python_env.yaml with libyaml's emitter when PyYAML has
+    # it; the text must not depend on that: byte for byte what yaml.safe_dump (Model.to_yaml) writes,
+    # including folded long strings (the signature JSON), escapes, quoting and multi-line values
+    wide = pd.DataFrame({f"feature_with_a_long_name_{i}": [1.0, 2.5] for i in range(12)})
+    metadata = {
+        "owner": "Zoë ✓ 名前",
+        "notes": "line one\nline two: with a colon\n",
+        "long": "word " * 60,
+        "quoted": "it's \"quoted\" # not a comment",
+        "values": [1, 2.5, None, True, "yes", "0123", ""],
+        "nested": {"b": {"z": 1, "a": [{"k": "v"}]}, "a": "@at"},
+    }
+    info = sb.save_model(
+        tmp_path / "m",
+        python_model=Doubler(),
+        artifacts={"weights": weights},
+        input_example=wide,
+        metadata=metadata,
+        extra_pip_requirements=["pandas>=1.0; python_version > '3.8'"],
+        by_value=True,
+    )
+    model_dir = tmp_path / "m"
+    text = (model_dir / "MLmodel").read_text(encoding="utf-8")
+    assert text == info.to_yaml() == yaml.dump(yaml.safe_load(text), Dumper=yaml.SafeDumper)
+    assert yaml.safe_load(text)["metadata"] == metadata
+    assert len(info.signature_dict["inputs"]) > 500  # long enough to be folded over several lines
+    conda_text = (model_dir / "conda.yaml").read_text(encoding="utf-8")
+    assert conda_text == yaml.safe_dump(yaml.safe_load(conda_text), default_flow_style=False)
+    env_text = (model_dir / "python_env.yaml").read_text(encoding="utf-8")
+    env = yaml.safe_load(env_text)
+    assert env_text == yaml.safe_dump(env, sort_keys=False, default_flow_style=False)
+
+
 def test_requirements_come_from_what_the_pickle_references(tmp_path):
     import sklearn
     from sklearn.linear_model import LinearRegression
