@@ -134,3 +134,44 @@ def test_model_uri_forms(uri: str, parsed: tuple[str, str, str]) -> None:
 def test_malformed_model_uris(uri: str) -> None:
     with pytest.raises(InvalidTrackingInputError, match="URI"):
         parse_model_uri(uri)
+
+
+def test_a_logged_model_is_published_by_its_meta_yaml(tracking_dir: Path) -> None:
+    from servebook.tracking.store import get_store
+
+    store = get_store()
+    with mlflow.start_run() as run:
+        mlflow.log_param("alpha", "0.5")
+        record, artifact_dir = store.create_logged_model(store.get_run(run.info.run_id), "later")
+        model_dir = artifact_dir.parent
+        assert model_dir.parent.name == "models" and not (model_dir / "meta.yaml").exists()
+        assert (model_dir / "params" / "alpha").read_text() == "0.5"  # MLflow copies run params
+        assert (model_dir / "tags" / "mlflow.user").is_file() and (model_dir / "metrics").is_dir()
+        assert store.find_logged_model(run.info.run_id, "later") is None
+        with pytest.raises(TrackingError, match="not found"):
+            store.get_logged_model(record.model_id)
+        mlflow.save_model(artifact_dir, python_model=_Echo(), pip_requirements=["pandas"], by_value=True)
+        store.finalize_logged_model(record, "READY")
+    found = store.find_logged_model(run.info.run_id, "later")
+    assert found is not None and found.status == "READY" and found.model_id == record.model_id
+    assert store.get_logged_model(record.model_id).status == "READY"
+    assert download_model_uri(f"runs:/{run.info.run_id}/later") == artifact_dir
+    assert [p.name for p in model_dir.parent.iterdir()] == [record.model_id]  # no temp files left
+
+
+def test_log_model_to_an_experiment_deleted_meanwhile_is_refused(tracking_dir: Path) -> None:
+    import yaml
+
+    echo = {"python_model": _Echo(), "pip_requirements": ["pandas"], "by_value": True}
+    exp_id = mlflow.create_experiment("short-lived")
+    with mlflow.start_run(experiment_id=exp_id):
+        mlflow.pyfunc.log_model(name="first", **echo)  # the store now knows the experiment's location
+        # delete the experiment the way MLflow's file store does: mark it, move it to .trash
+        meta_path = tracking_dir / exp_id / "meta.yaml"
+        meta = yaml.safe_load(meta_path.read_text())
+        meta_path.write_text(yaml.safe_dump({**meta, "lifecycle_stage": "deleted"}))
+        (tracking_dir / exp_id).rename(tracking_dir / ".trash" / exp_id)
+        with pytest.raises(TrackingError, match="deleted experiment 'short-lived'"):
+            mlflow.pyfunc.log_model(name="second", **echo)
+    assert not (tracking_dir / exp_id).exists(), "nothing may be written where the experiment was"
+    assert len(list((tracking_dir / ".trash" / exp_id / "models").iterdir())) == 1

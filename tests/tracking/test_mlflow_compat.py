@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from servebook.errors import TrackingError
 from tests.conftest import run_python
 from tests.tracking.mlflow_side import RESOURCES, last_json_line, run_mlflow
 
@@ -37,6 +38,18 @@ def test_iris_tutorial_both_ways_on_one_local_store(tmp_path: Path, tracking_dir
     species = {"setosa", "versicolor", "virginica"}
     assert set(ours["predictions"]) <= species and ours["predictions"] == theirs["predictions"]
     assert ours["experiment_id"] == theirs["experiment_id"], "both tools must use one experiment by name"
+
+    # a logged model still being saved (its directory exists, its meta.yaml not yet) is listed by
+    # neither tool: MLflow's search_logged_models below must still see exactly the two models
+    from servebook.tracking.artifacts import download_model_uri
+    from servebook.tracking.store import get_store
+
+    store = get_store()
+    _pending, pending_dir = store.create_logged_model(store.get_run(ours["run_id"]), "half-saved")
+    pending_dir.mkdir()
+    (pending_dir / "MLmodel").write_text("flavors: {}\n")
+    with pytest.raises(TrackingError, match="no logged model named 'half-saved'"):
+        download_model_uri(f"runs:/{ours['run_id']}/half-saved")
 
     # MLflow reads what servebook logged and loads its model through runs:/
     check = run_mlflow(
@@ -73,8 +86,6 @@ def test_iris_tutorial_both_ways_on_one_local_store(tmp_path: Path, tracking_dir
     assert list(df["metrics.accuracy"]) == [ours["accuracy"], theirs["accuracy"]]
     run = mlflow.get_run(theirs["run_id"])
     assert run.data.params == {"max_iter": "500"} and run.info.status == "FINISHED"
-    from servebook.tracking.artifacts import download_model_uri
-
     model_dir = download_model_uri(theirs["model_uri"])
     assert model_dir.parent.parent.name == "models" and (model_dir / "MLmodel").is_file()
     out = run_python(

@@ -7,6 +7,16 @@
   never interleave (local file systems make small appends atomic).
 * ``locked``: an exclusive ``flock`` on a directory, serialising experiment creation across
   processes without leaving extra files in the store.
+* ``write_unpublished``: a plain write, for files inside a directory no reader can find yet (a
+  logged model before its ``meta.yaml`` exists); the later atomic write publishes them all at once.
+
+Durability: nothing here calls ``fsync``, deliberately. Atomicity (a reader sees the old file or the
+new one, never half of one; two writers never lose each other's lines or params) comes from
+``rename``/``link``/``O_APPEND`` and holds without it. ``fsync`` would only add durability across a
+power loss or kernel crash, at a cost of milliseconds per file on ordinary disks, which MLflow's own
+file store does not pay either (ext4's default ``auto_da_alloc`` also starts writing a replaced
+file's data before the rename commits, which in practice avoids empty files after a crash). A crash
+can therefore lose the last writes, never corrupt what was there before.
 """
 
 from __future__ import annotations
@@ -58,6 +68,12 @@ def write_atomic(path: Path, text: str) -> None:
         with contextlib.suppress(OSError):
             tmp.unlink()
         raise
+
+
+def write_unpublished(path: Path, text: str) -> None:
+    """Write ``path`` directly (no temp file): only for directories not yet visible to readers."""
+    with _open_creating_parents(path, "w") as fh:
+        fh.write(text)
 
 
 def create_once(path: Path, text: str) -> str | None:

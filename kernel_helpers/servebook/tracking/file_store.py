@@ -25,6 +25,12 @@ named ``<name>`` (MLflow's rule).
 Concurrency: metric lines are single ``O_APPEND`` writes; params are created with a link so two
 writers cannot both win; every other file is replaced atomically; experiment creation holds a
 ``flock`` on the store root. Two processes logging to one store at once lose nothing.
+
+A logged model is published by its ``meta.yaml``: ``create_logged_model`` fills a fresh
+``models/m-<hex>/`` (params, tags, empty metrics/) without it, the model is saved into its
+``artifacts/``, and ``finalize_logged_model`` writes ``meta.yaml`` atomically, already READY. Both
+tools skip a model directory without ``meta.yaml``, so readers never see a half-written model, and a
+failed or crashed save leaves nothing listed (MLflow itself shows a PENDING model meanwhile).
 """
 
 from __future__ import annotations
@@ -101,6 +107,7 @@ class FileStore:
         self.root = Path(root).resolve()
         self.root_uri = self.root.as_uri()
         self._run_dirs: dict[str, Path] = {}
+        self._artifact_locations: dict[str, str] = {}  # experiment id -> its (immutable) location
         self.root.mkdir(parents=True, exist_ok=True)
         (self.root / ".trash").mkdir(exist_ok=True)
         if not (self.root / DEFAULT_EXPERIMENT_ID / "meta.yaml").exists():
@@ -396,31 +403,46 @@ class FileStore:
         return path_from_file_uri(info.artifact_uri)
 
     # ---- logged models (MLflow 3.x) ----------------------------------------------------------
+    def _experiment_artifact_location(self, experiment_id: str) -> str:
+        """The experiment's artifact location, read once per store (it never changes); the
+        experiment must still be in place (not moved to ``.trash``) and active."""
+        cached = self._artifact_locations.get(experiment_id)
+        if cached is not None and (self.root / experiment_id / "meta.yaml").is_file():
+            return cached
+        exp = self.get_experiment(experiment_id)
+        if exp.lifecycle_stage != "active":
+            raise TrackingError(f"Cannot log a model to deleted experiment {exp.name!r} ({experiment_id}).")
+        self._artifact_locations[experiment_id] = exp.artifact_location
+        return exp.artifact_location
+
     def create_logged_model(self, run: Run, name: str) -> tuple[LoggedModelRecord, Path]:
-        """Register a PENDING logged model of ``run``; return it and its (empty) artifact dir."""
-        run_dir = self._run_dir(run.info.run_id)
-        self._check_active(run_dir)
-        exp = self.get_experiment(run.info.experiment_id)
+        """Prepare an unpublished logged model of ``run``; return it (PENDING) and its artifact dir
+        (not created yet: ``save_model`` moves the finished model there). Nothing is listed until
+        :meth:`finalize_logged_model` writes ``meta.yaml``."""
+        self._check_active(self._run_dir(run.info.run_id))
+        experiment_id = run.info.experiment_id
         model_id = f"m-{uuid.uuid4().hex}"
-        model_dir = path_from_file_uri(exp.artifact_location) / "models" / model_id
-        for sub in ("metrics", "params", "tags"):
-            (model_dir / sub).mkdir(parents=True, exist_ok=True)
+        experiment_dir = path_from_file_uri(self._experiment_artifact_location(experiment_id))
+        model_dir = experiment_dir / "models" / model_id
+        model_dir.mkdir(parents=True)
+        for sub in ("metrics", "params", "tags"):  # MLflow creates metrics/ and params/ up front
+            (model_dir / sub).mkdir()
+        # plain writes: no reader can find this directory before its meta.yaml exists
         for key, value in run.data.params.items():  # MLflow copies the run's params to the model
-            _fs.write_atomic(model_dir / "params" / key, value)
+            _fs.write_unpublished(model_dir / "params" / key, value)
         for key in ("mlflow.source.name", "mlflow.source.type", "mlflow.user"):
             if key in run.data.tags:
-                _fs.write_atomic(model_dir / "tags" / key, run.data.tags[key])
+                _fs.write_unpublished(model_dir / "tags" / key, run.data.tags[key])
         artifact_dir = model_dir / "artifacts"
         record = LoggedModelRecord(
             model_id=model_id,
-            experiment_id=exp.experiment_id,
+            experiment_id=experiment_id,
             name=name,
             artifact_location=artifact_dir.as_uri(),
             source_run_id=run.info.run_id,
             status="PENDING",
             creation_timestamp=_now_ms(),
         )
-        self._write_logged_model_meta(model_dir, record)
         return record, artifact_dir
 
     def _write_logged_model_meta(self, model_dir: Path, record: LoggedModelRecord) -> None:
@@ -441,11 +463,18 @@ class FileStore:
         )
 
     def finalize_logged_model(self, record: LoggedModelRecord, status: str = "READY") -> LoggedModelRecord:
+        """Publish the model with ``status`` (its ``meta.yaml``, written atomically) and, when READY,
+        link it from the run's ``outputs/``."""
         model_dir = path_from_file_uri(record.artifact_location).parent
         final = LoggedModelRecord(**{**record.__dict__, "status": status})
         self._write_logged_model_meta(model_dir, final)
         if record.source_run_id and status == "READY":
             out_dir = self._run_dir(record.source_run_id) / "outputs" / record.model_id
+            try:  # new for each model; outputs/ exists from the run's second model on
+                out_dir.mkdir()
+            except FileNotFoundError:
+                out_dir.parent.mkdir(exist_ok=True)
+                out_dir.mkdir()
             _fs.write_yaml(
                 out_dir / "meta.yaml",
                 {

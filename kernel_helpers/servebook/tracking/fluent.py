@@ -508,7 +508,8 @@ def log_model(
 
     Raises:
         InvalidTrackingInputError: a bad name.
-        SaveError: save_model refused the model (the logged model is marked FAILED).
+        SaveError: save_model refused the model (a server's logged model is marked FAILED; the
+            local store's is removed, never having been listed).
         TrackingError, TrackingServerError: the store failed.
     """
     from ..model_format import Model
@@ -548,12 +549,13 @@ def log_model(
             artifact_repository(record.artifact_location, store).log_dir(model_dir, "")
         record = store.finalize_logged_model(record, "READY")
     except BaseException:
-        try:
-            store.finalize_logged_model(record, "FAILED")
-        except Exception:  # the save's own failure is re-raised below: this one must not mask it
-            _logger.exception("could not mark logged model %s as FAILED", record.model_id)
-        if isinstance(store, FileStore):
+        if isinstance(store, FileStore):  # not published yet (no meta.yaml): just remove it
             store.remove_logged_model_dir(record)
+        else:
+            try:
+                store.finalize_logged_model(record, "FAILED")
+            except Exception:  # the save's own failure is re-raised below: this one must not mask it
+                _logger.exception("could not mark logged model %s as FAILED", record.model_id)
         raise
     finally:
         if staging_root is not None:
