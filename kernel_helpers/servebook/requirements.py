@@ -29,9 +29,7 @@ import sys
 from collections.abc import Iterable
 from pathlib import Path
 
-import yaml
-
-from .model_format import MLFLOW_FORMAT_VERSION
+from .model_format import MLFLOW_FORMAT_VERSION, dump_yaml
 
 __all__ = [
     "default_requirements",
@@ -44,8 +42,6 @@ __all__ = [
 # python_env.yaml instead
 _NEVER = {"servebook", "pip", "setuptools", "wheel"}
 _MLFLOW_DISTRIBUTIONS = {"mlflow", "mlflow-skinny", "mlflow-tracing"}
-# libyaml's emitter: the same text as yaml.safe_dump's pure-Python one, several times faster
-_SafeDumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
 
 @functools.lru_cache(maxsize=1)
@@ -225,15 +221,13 @@ def write_environment_files(model_dir: Path, requirements: list[str], conda_env:
             ],
             "name": "mlflow-env",
         }
-    with open(model_dir / "conda.yaml", "w", encoding="utf-8") as out:
-        yaml.dump(conda_env, out, Dumper=_SafeDumper, default_flow_style=False)
+    (model_dir / "conda.yaml").write_text(dump_yaml(conda_env), encoding="utf-8")
     python_env = {
         "python": python_version(),
         "build_dependencies": _build_dependencies(),
         "dependencies": ["-r requirements.txt"],
     }
-    with open(model_dir / "python_env.yaml", "w", encoding="utf-8") as out:
-        yaml.dump(python_env, out, Dumper=_SafeDumper, sort_keys=False, default_flow_style=False)
+    (model_dir / "python_env.yaml").write_text(dump_yaml(python_env, sort_keys=False), encoding="utf-8")
 
 
 def pip_requirements_of_conda_env(conda_env: dict) -> list[str]:

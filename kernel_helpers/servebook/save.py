@@ -45,10 +45,6 @@ __all__ = ["save_model"]
 
 _logger = logging.getLogger("servebook.save")
 
-# libyaml's emitter writes the same text as PyYAML's pure-Python one (tests/format checks it against
-# Model.to_yaml) about eight times faster; fall back when PyYAML was built without libyaml
-_SafeDumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
-
 PathLike = str | os.PathLike[str]
 
 
@@ -528,9 +524,7 @@ def _write_model(
         model.saved_input_example_info = example_info
     if metadata is not None:
         model.metadata = dict(metadata)
-    # the text Model.save writes (yaml.safe_dump of to_dict()), through the faster dumper
-    text = yaml.dump(model.to_dict(), Dumper=_SafeDumper, default_flow_style=False)
-    (stage / MLMODEL_FILENAME).write_text(text, encoding="utf-8")
+    model.save(stage / MLMODEL_FILENAME)
     return model
 
 
