@@ -4,11 +4,9 @@
  */
 import { expect, test } from '@jupyterlab/galata';
 
-// autoGoto off: see panel.spec.ts.
-test.use({ baseURL: process.env.SERVEBOOK_UI_BARE_URL, autoGoto: false });
+test.use({ baseURL: process.env.SERVEBOOK_UI_BARE_URL });
 
 test('a missing server extension is reported with the command that fixes it', async ({ page }) => {
-  await page.goto();
   await page.sidebar.openTab('sb-panel');
   const problem = page.locator('#sb-panel .sb-extension-problem');
   await expect(problem).toBeVisible();

@@ -10,14 +10,6 @@ import { Locator } from '@playwright/test';
 const MODEL = 'models/iris_sum';
 const BROKEN = 'models/broken_pickle';
 
-/**
- * Load JupyterLab ourselves instead of Galata's default `tree/<tmp>?reset` URL: in about one run in
- * four that workspace reset reloaded the app while the panel's first requests were in flight, and
- * the model list never arrived in the reloaded page. The panel now gives up on a call after a time
- * limit and says so; the tests load the app once, plainly.
- */
-test.use({ autoGoto: false });
-
 async function openPanel(page: IJupyterLabPageFixture): Promise<Locator> {
   // The sidebar tab (own icon) opens the panel; openTab does not toggle an open panel closed.
   await expect(page.locator('.jp-SideBar.jp-mod-left [data-id="sb-panel"]')).toBeVisible();
@@ -31,12 +23,18 @@ async function predictions(inspector: Locator): Promise<string[]> {
   return inspector.locator('.sb-predictions tbody td').allTextContents();
 }
 
+/** What a freshly mounted panel shows next to what the model holds. */
+interface IMountResult {
+  filtered: number;
+  shown: number;
+  filterBox: string;
+}
+
 test.describe('servebook panel', () => {
   test('lists, inspects, serves, queries in every format and stops a model', async ({
     page
   }, testInfo) => {
     await page.setViewportSize({ width: 1280, height: 1000 });
-    await page.goto();
     const panel = await openPanel(page);
 
     // The fixture model is listed (found by the server extension's scan of the Jupyter root).
@@ -144,7 +142,6 @@ test.describe('servebook panel', () => {
   test('the file browser context menu inspects a model; a failed start shows exit code and log', async ({
     page
   }) => {
-    await page.goto();
     const panel = await openPanel(page);
     await expect(panel.locator(`.sb-model[data-path="${BROKEN}"]`)).toBeVisible();
 
@@ -176,5 +173,67 @@ test.describe('servebook panel', () => {
     await expect(inspector.locator('.sb-server .sb-badge')).toHaveAttribute('data-state', 'failed', {
       timeout: 60000
     });
+  });
+
+  test('a panel mounted while the model changes shows the current state', async ({ page }) => {
+    // The panel reads the model while React renders it and connects to its signals only in a later
+    // effect. On a busy page (JupyterLab starting, where this first showed up as a model list stuck
+    // on its first scan) a change in between used to be lost for good. Force that gap: slow the CPU
+    // down and change the model right after React's first commit of a new panel, in the same task.
+    const panel = await openPanel(page);
+    await expect(panel.locator('.sb-model')).toHaveCount(2);
+    const cdp = await page.context().newCDPSession(page.context().pages()[0]);
+    await cdp.send('Emulation.setCPUThrottlingRate', { rate: 50 });
+    const results: IMountResult[] = [];
+    try {
+      for (const filter of ['broken', 'iris', 'no-such-model']) {
+        results.push(
+          await page.evaluate(async filter => {
+            type Panel = {
+              id: string;
+              node: HTMLElement;
+              model: { filter: string; filteredModels: unknown[] };
+              commands: unknown;
+              dispose(): void;
+            };
+            const app = (window as any).jupyterapp;
+            const widgets = Array.from(app.shell.widgets('left') as Iterable<Panel>);
+            const original = widgets.find(widget => widget.id === 'sb-panel')!;
+            const Ctor = original.constructor as new (model: unknown, commands: unknown) => Panel;
+            const mounted = new Ctor(original.model, original.commands);
+            mounted.id = 'sb-panel-mounted';
+            const committed = new Promise<void>(resolve => {
+              const observer = new MutationObserver(() => {
+                if (mounted.node.querySelector('.sb-panel-body')) {
+                  observer.disconnect();
+                  original.model.filter = filter;
+                  resolve();
+                }
+              });
+              observer.observe(mounted.node, { childList: true, subtree: true });
+            });
+            app.shell.add(mounted, 'left', { rank: 2000 });
+            await committed;
+            // Let every pending render and effect run.
+            await new Promise(resolve => setTimeout(resolve, 1000));
+            const result = {
+              filtered: original.model.filteredModels.length,
+              shown: mounted.node.querySelectorAll('.sb-model').length,
+              filterBox: (mounted.node.querySelector('.sb-filter') as HTMLInputElement).value
+            };
+            mounted.dispose();
+            original.model.filter = '';
+            return result;
+          }, filter)
+        );
+      }
+    } finally {
+      await cdp.send('Emulation.setCPUThrottlingRate', { rate: 1 });
+    }
+    expect(results).toEqual([
+      { filtered: 1, shown: 1, filterBox: 'broken' },
+      { filtered: 1, shown: 1, filterBox: 'iris' },
+      { filtered: 0, shown: 0, filterBox: 'no-such-model' }
+    ]);
   });
 });
