@@ -12,7 +12,9 @@ from jupyterlab.galata import configure_jupyter_server
 configure_jupyter_server(c)  # noqa: F821 (c is provided by Jupyter's config loader)
 
 c.ServerApp.ip = "127.0.0.1"  # noqa: F821
-c.ServerApp.port = int(os.environ.get("SERVEBOOK_UI_PORT", "8897"))  # noqa: F821
+c.ServerApp.port = int(os.environ["SERVEBOOK_UI_PORT"])  # noqa: F821
+# a taken port must fail the run, not move the server to a port the tests do not know
+c.ServerApp.port_retries = 0  # noqa: F821
 c.ServerApp.allow_root = True  # noqa: F821
 c.IdentityProvider.token = os.environ.get("SERVEBOOK_UI_TOKEN", "servebook-ui-test")  # noqa: F821
 if os.environ.get("SERVEBOOK_UI_ROOT"):

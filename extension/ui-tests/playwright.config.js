@@ -9,15 +9,34 @@ const path = require('path');
 
 const baseConfig = require('@jupyterlab/galata/lib/playwright-config');
 
-const port = process.env.SERVEBOOK_UI_PORT || '8897';
+const { execFileSync } = require('child_process');
+
+const venv = process.env.SERVEBOOK_VENV || path.resolve(__dirname, '..', '..', '.venv');
+
+/**
+ * Two free loopback ports, chosen once by the main process and exported, so the workers (which load this
+ * file again) use the same ones. The ports are released just before Jupyter binds them: a small race,
+ * acceptable for a test harness, and far less likely to collide than fixed numbers.
+ */
+function freePorts() {
+  const script =
+    'import socket\n' +
+    'socks = [socket.socket() for _ in range(2)]\n' +
+    'for s in socks: s.bind(("127.0.0.1", 0))\n' +
+    'print(" ".join(str(s.getsockname()[1]) for s in socks))';
+  return execFileSync(path.join(venv, 'bin', 'python'), ['-c', script]).toString().trim().split(' ');
+}
+if (!process.env.SERVEBOOK_UI_PORT || !process.env.SERVEBOOK_UI_BARE_PORT) {
+  [process.env.SERVEBOOK_UI_PORT, process.env.SERVEBOOK_UI_BARE_PORT] = freePorts();
+}
+const port = process.env.SERVEBOOK_UI_PORT;
 // A second server without the server extension, for the "extension missing" report.
-const barePort = String(Number(port) + 1);
+const barePort = process.env.SERVEBOOK_UI_BARE_PORT;
 process.env.SERVEBOOK_UI_BARE_URL = `http://127.0.0.1:${barePort}`;
 const token = process.env.SERVEBOOK_UI_TOKEN || 'servebook-ui-test';
 // One server root per run; exported so the global setup and the workers see the same value.
 process.env.SERVEBOOK_UI_ROOT =
   process.env.SERVEBOOK_UI_ROOT || path.join(os.tmpdir(), `servebook-ui-${port}-${process.pid}`);
-const venv = process.env.SERVEBOOK_VENV || path.resolve(__dirname, '..', '..', '.venv');
 const chromium = process.env.SERVEBOOK_CHROMIUM || '/usr/bin/chromium';
 
 module.exports = {
