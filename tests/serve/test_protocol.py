@@ -139,3 +139,61 @@ def test_encode_shapes_like_mlflow() -> None:
 
 def test_error_body() -> None:
     assert protocol.encode_error("BAD_REQUEST", "m") == b'{"error_code":"BAD_REQUEST","message":"m"}'
+
+
+def _records_reference(predictions: pd.DataFrame | pd.Series) -> bytes:
+    """The records body built the general way: Python dicts per row, then orjson."""
+    import orjson
+
+    frame = predictions.to_frame() if isinstance(predictions, pd.Series) else predictions
+    records = [{name: (None if isinstance(v, float) and not np.isfinite(v) else v) for name, v in row.items()}
+               for row in frame.astype(object).to_dict(orient="records")]  # fmt: skip
+    return orjson.dumps({"predictions": records}, option=orjson.OPT_SERIALIZE_NUMPY)
+
+
+def test_numeric_records_fast_path_writes_the_same_bytes() -> None:
+    # numeric tables of >= 64 rows are spliced from per-column JSON arrays: same text as row dicts,
+    # including NaN/inf -> null, -0.0, extreme exponents, bools, unsigned and narrow ints
+    rng = np.random.default_rng(7)
+    rows = 5000
+    values = rng.standard_normal(rows) * 10.0 ** rng.integers(-320, 308, rows)
+    values[:9] = [np.nan, np.inf, -np.inf, -0.0, 5e-324, 1e16, 1e-7, 0.1, 9007199254740993.0]
+    ints = rng.integers(-(2**63), 2**63 - 1, rows, dtype=np.int64)
+    frame = pd.DataFrame(
+        {"score": values, "label": ints, "u": ints.view("uint64"), "flag": ints % 2 == 0,
+         "small": (ints % 100).astype("int8"), 'quote"é\n': values}
+    )  # fmt: skip
+    for case in (frame, frame.iloc[::3], frame.iloc[:64], frame[["score"]], frame["label"].rename("p")):
+        assert protocol._fast_records(case) is not None
+        assert protocol.encode_predictions(case) == _records_reference(case)
+    # a 2-D block's columns are strided views
+    block = pd.DataFrame(rng.standard_normal((100, 3)), columns=["a", "b", "c"], copy=False)
+    assert protocol.encode_predictions(block) == _records_reference(block)
+
+
+@pytest.mark.parametrize(
+    "predictions",
+    [
+        pd.DataFrame({"x": np.arange(10.0)}),  # fewer than 64 rows
+        pd.DataFrame({"x": np.arange(100, dtype="float32")}),  # float32 text differs from float64's
+        pd.DataFrame({0: np.arange(100.0)}),  # non-string name
+        pd.DataFrame(np.ones((100, 2)), columns=["x", "x"]),  # duplicate names
+        pd.DataFrame({"x": pd.array(range(100), dtype="Int64")}),  # extension dtype
+        pd.DataFrame({"t": pd.date_range("2020-01-01", periods=100)}),
+        pd.Series(np.arange(100.0)),  # unnamed Series -> key 0
+        pd.DataFrame({"x": np.arange(0.0)}),
+    ],
+)
+def test_records_fast_path_leaves_other_tables_to_the_general_encoder(predictions: object) -> None:
+    assert protocol._fast_records(predictions) is None
+    assert protocol.encode_predictions(predictions).startswith(b'{"predictions":[')
+
+
+def test_float_rows_fast_path_matches_numpy() -> None:
+    rows = [[1, 2.5, "3.5", None], [True, -0.0, 1e300, 4]]
+    np.testing.assert_array_equal(protocol._float_rows(rows, 4), np.array(rows, dtype=np.float64))
+    assert protocol._float_rows([[1, 2], [3]], 2) is None  # ragged
+    assert protocol._float_rows([[1, 10**400]], 2) is None  # too large for a double: general path
+    assert protocol._float_rows([["ab", 1]], 2) is None
+    # a row that is a 2-character string is not a row of numbers
+    assert protocol._float_rows(["12", [1, 2]], 2) is None

@@ -124,6 +124,24 @@ def build_app(options: ServeOptions, model: Any) -> ScoringApp:
     return app
 
 
+def freeze_startup_objects() -> None:
+    """Exempt everything alive after start-up (modules, the loaded model) from cyclic GC passes.
+
+    A request allocates thousands of containers (a 1000-row ``dataframe_split`` is 1000 row lists),
+    which triggers young-generation collections and, periodically, full ones that walk every object
+    pandas, numpy and the model created: measured at about a third of the time of a 1000-row
+    request. ``gc.freeze`` moves those objects to the permanent generation; objects created by
+    requests are collected as usual. Done once, before forking workers (so the GC never writes to
+    the shared pages either). The server stack is imported first so that it is frozen too.
+    """
+    import gc
+
+    import uvicorn  # noqa: F401 - imported for freezing, used in _uvicorn_server
+
+    gc.collect()
+    gc.freeze()
+
+
 def _uvicorn_server(app: ScoringApp, debug: bool) -> Any:
     import uvicorn
 
@@ -203,6 +221,7 @@ def run_server(options: ServeOptions) -> int:
 
     model = load_model(options.model_uri)
     app = build_app(options, model)
+    freeze_startup_objects()
     logger.info("model %s loaded in %.2f s", options.model_uri, time.monotonic() - started)
 
     def announce() -> None:
