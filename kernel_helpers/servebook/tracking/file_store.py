@@ -40,6 +40,7 @@ import secrets
 import shutil
 import time
 import uuid
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlparse
@@ -357,9 +358,9 @@ class FileStore:
     def log_batch(
         self,
         run_id: str,
-        metrics: list[tuple[str, float, int, int]] = (),  # type: ignore[assignment]
-        params: list[tuple[str, str]] = (),  # type: ignore[assignment]
-        tags: list[tuple[str, str]] = (),  # type: ignore[assignment]
+        metrics: Sequence[tuple[str, float, int, int]] = (),
+        params: Sequence[tuple[str, str]] = (),
+        tags: Sequence[tuple[str, str]] = (),
     ) -> None:
         """Log already-validated metrics ``(key, value, ts, step)``, params and tags."""
         run_dir = self._run_dir(run_id)

@@ -11,6 +11,7 @@ models are MLflow 3.x logged models (``logged-models`` create -> upload -> final
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from typing import Any
 
 from ..errors import InvalidTrackingInputError, TrackingError, TrackingServerError
@@ -185,9 +186,9 @@ class RestStore:
     def log_batch(
         self,
         run_id: str,
-        metrics: list[tuple[str, float, int, int]] = (),  # type: ignore[assignment]
-        params: list[tuple[str, str]] = (),  # type: ignore[assignment]
-        tags: list[tuple[str, str]] = (),  # type: ignore[assignment]
+        metrics: Sequence[tuple[str, float, int, int]] = (),
+        params: Sequence[tuple[str, str]] = (),
+        tags: Sequence[tuple[str, str]] = (),
     ) -> None:
         params, metrics, tags = list(params), list(metrics), list(tags)
         while params or metrics or tags:
