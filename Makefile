@@ -19,21 +19,25 @@ lab: venv
 	$(VENV)/bin/jupyter lab --notebook-dir=tutorials $(ROOT_FLAG)
 
 RESULTS := .test-results
-
-test: system venv mlflow-venv lint
+# Every step runs even when an earlier one failed (as far as it can), and the closing line always
+# counts what failed: test failures plus each step that failed without test results of its own.
+STEP = $(MAKE) --no-print-directory
+test:
 	rm -rf $(RESULTS) && mkdir -p $(RESULTS)
-	$(MAKE) --no-print-directory pytest ui-test PYTEST_ARGS="--junitxml=$(abspath $(RESULTS))/pytest.xml" \
-	  SERVEBOOK_UI_SUMMARY=$(abspath $(RESULTS))/ui.json
-	$(PY) scripts/test_summary.py $(RESULTS)/pytest.xml $(RESULTS)/ui.json
+	$(STEP) system || echo system >> $(RESULTS)/failed-steps
+	$(STEP) venv || echo venv >> $(RESULTS)/failed-steps
+	$(STEP) mlflow-venv || echo mlflow-venv >> $(RESULTS)/failed-steps
+	$(STEP) lint || echo lint >> $(RESULTS)/failed-steps
+	$(STEP) pytest PYTEST_ARGS="--junitxml=$(abspath $(RESULTS))/pytest.xml" || echo pytest >> $(RESULTS)/failed-steps
+	$(STEP) ui-test SERVEBOOK_UI_SUMMARY=$(abspath $(RESULTS))/ui.json || echo ui-test >> $(RESULTS)/failed-steps
+	$(PYTHON) scripts/test_summary.py $(RESULTS)
 
 setup: system venv mlflow-venv
 
 # Debian packages: chromium for the browser tests, wrk for the serving benchmark.
+SYSTEM_PACKAGES := chromium wrk
 system:
-	@if ! command -v chromium >/dev/null || ! command -v wrk >/dev/null; then \
-	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
-	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium wrk >/dev/null; \
-	fi
+	scripts/apt_install.sh $(SYSTEM_PACKAGES)
 
 venv: $(STAMP)
 $(STAMP): pyproject.toml $(CONSTRAINTS)
