@@ -225,9 +225,10 @@ def run_server(options: ServeOptions) -> int:
     logger.info("model %s loaded in %.2f s", options.model_uri, time.monotonic() - started)
 
     def announce() -> None:
+        # logged before the ready file is written: whoever waits for readiness finds the line in the log
+        logger.info("serving on %s:%d with %d worker(s)", options.host, port, workers)
         if options.ready_file:
             write_ready_file(options.ready_file, options.host, port)
-        logger.info("serving on %s:%d with %d worker(s)", options.host, port, workers)
 
     if workers == 1:
         if supervised:
