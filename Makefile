@@ -13,7 +13,7 @@ STAMP = $(VENV)/.installed-$(shell cat pyproject.toml $(CONSTRAINTS) | sha1sum |
 MLFLOW_STAMP = $(MLFLOW_VENV)/.installed-$(shell cat $(CONSTRAINTS) | sha1sum | cut -c1-12)
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: lab test setup system venv mlflow-venv lint pytest clean labextension ui-test
+.PHONY: lab test setup system venv mlflow-venv lint lint-frontend pytest clean labextension ui-test
 
 lab: venv
 	$(VENV)/bin/jupyter lab --notebook-dir=tutorials $(ROOT_FLAG)
@@ -57,7 +57,7 @@ $(MLFLOW_STAMP): $(CONSTRAINTS)
 	rm -f $(MLFLOW_VENV)/.installed-*
 	touch $@
 
-lint: venv
+lint: venv lint-frontend
 	$(VENV)/bin/ruff check kernel_helpers extension/servebook_lab tests benchmarks scripts
 
 pytest: venv mlflow-venv
@@ -76,6 +76,12 @@ $(LABEXT_OUT): $(LABEXT_SRC)
 	cd extension && $(JS_ENV) jlpm build >/dev/null
 	cd extension && ../$(VENV)/bin/jupyter-builder develop --overwrite servebook_lab >/dev/null
 	touch $@
+
+# Frontend lint: eslint (the JupyterLab extension template's configuration, over src/ and the browser
+# tests), prettier --check and stylelint; `cd extension && jlpm lint` applies their fixes.
+lint-frontend: venv
+	cd extension && { $(JS_ENV) jlpm install >jlpm-install.log 2>&1 || { cat jlpm-install.log; exit 1; }; }
+	cd extension && $(JS_ENV) jlpm lint:check
 
 # Frontend tests: the console's pure conversions (node's test runner), then the browser tests:
 # Galata/Playwright on Debian's chromium against a real `jupyter lab` from .venv. The Playwright
