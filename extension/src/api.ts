@@ -109,11 +109,18 @@ async function send(
   const controller = new AbortController();
   const timer = window.setTimeout(() => controller.abort(), timeoutMs);
   try {
-    return await ServerConnection.makeRequest(url, { ...init, signal: controller.signal }, settings);
+    return await ServerConnection.makeRequest(
+      url,
+      { ...init, signal: controller.signal },
+      settings
+    );
   } catch (error) {
     if (controller.signal.aborted) {
       const path = url.split('?')[0].split(`/${NAMESPACE}/`).pop() ?? url;
-      throw new ServebookTimeoutError(`${init.method ?? 'GET'} ${path}`, timeoutMs);
+      throw new ServebookTimeoutError(
+        `${init.method ?? 'GET'} ${path}`,
+        timeoutMs
+      );
     }
     throw new ServerConnection.NetworkError(error as TypeError);
   } finally {
@@ -142,7 +149,10 @@ async function errorFrom(response: Response): Promise<ServebookAPIError> {
 }
 
 /** Call a JSON route of the server extension; resolves to the parsed body (`undefined` for 204). */
-export async function requestAPI<T>(path: string, options: IRequestOptions = {}): Promise<T> {
+export async function requestAPI<T>(
+  path: string,
+  options: IRequestOptions = {}
+): Promise<T> {
   const settings = options.settings ?? ServerConnection.makeSettings();
   const init: RequestInit = { method: options.method ?? 'GET' };
   if (options.body !== undefined) {
@@ -183,15 +193,27 @@ export function getInfo(settings?: ServerConnection.ISettings): Promise<IInfo> {
   });
 }
 
-export function listModels(path = '', settings?: ServerConnection.ISettings): Promise<IModelList> {
-  return requestAPI<IModelList>('models', { query: { path }, settings, timeoutMs: 30 * 1000 });
+export function listModels(
+  path = '',
+  settings?: ServerConnection.ISettings
+): Promise<IModelList> {
+  return requestAPI<IModelList>('models', {
+    query: { path },
+    settings,
+    timeoutMs: 30 * 1000
+  });
 }
 
-export function getModel(path: string, settings?: ServerConnection.ISettings): Promise<IModelReport> {
+export function getModel(
+  path: string,
+  settings?: ServerConnection.ISettings
+): Promise<IModelReport> {
   return requestAPI<IModelReport>(`models/${encodePath(path)}`, { settings });
 }
 
-export function listServers(settings?: ServerConnection.ISettings): Promise<IServerList> {
+export function listServers(
+  settings?: ServerConnection.ISettings
+): Promise<IServerList> {
   return requestAPI<IServerList>('servers', { settings });
 }
 
@@ -202,12 +224,21 @@ export function startServer(
   return requestAPI<IServer>('servers', { method: 'POST', body, settings });
 }
 
-export function getServer(id: string, settings?: ServerConnection.ISettings): Promise<IServer> {
+export function getServer(
+  id: string,
+  settings?: ServerConnection.ISettings
+): Promise<IServer> {
   return requestAPI<IServer>(`servers/${encodeURIComponent(id)}`, { settings });
 }
 
-export function stopServer(id: string, settings?: ServerConnection.ISettings): Promise<void> {
-  return requestAPI<void>(`servers/${encodeURIComponent(id)}`, { method: 'DELETE', settings });
+export function stopServer(
+  id: string,
+  settings?: ServerConnection.ISettings
+): Promise<void> {
+  return requestAPI<void>(`servers/${encodeURIComponent(id)}`, {
+    method: 'DELETE',
+    settings
+  });
 }
 
 export function getServerLogs(
@@ -222,9 +253,18 @@ export function getServerLogs(
 }
 
 /** The browser-visible URL of a server's invocations route (shown in snippets). */
-export function invocationsUrl(id: string, settings?: ServerConnection.ISettings): string {
+export function invocationsUrl(
+  id: string,
+  settings?: ServerConnection.ISettings
+): string {
   const s = settings ?? ServerConnection.makeSettings();
-  return URLExt.join(s.baseUrl, NAMESPACE, 'servers', encodeURIComponent(id), 'invocations');
+  return URLExt.join(
+    s.baseUrl,
+    NAMESPACE,
+    'servers',
+    encodeURIComponent(id),
+    'invocations'
+  );
 }
 
 /**

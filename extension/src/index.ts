@@ -8,7 +8,11 @@ import {
   JupyterFrontEnd,
   JupyterFrontEndPlugin
 } from '@jupyterlab/application';
-import { ICommandPalette, InputDialog, MainAreaWidget } from '@jupyterlab/apputils';
+import {
+  ICommandPalette,
+  InputDialog,
+  MainAreaWidget
+} from '@jupyterlab/apputils';
 import { IDefaultFileBrowser } from '@jupyterlab/filebrowser';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
 
@@ -41,7 +45,12 @@ const panelPlugin: JupyterFrontEndPlugin<void> = {
   description: 'Browse, inspect, serve and query MLflow-format models.',
   autoStart: true,
   requires: [ILabShell],
-  optional: [ICommandPalette, IDefaultFileBrowser, ILayoutRestorer, ISettingRegistry],
+  optional: [
+    ICommandPalette,
+    IDefaultFileBrowser,
+    ILayoutRestorer,
+    ISettingRegistry
+  ],
   activate: (
     app: JupyterFrontEnd,
     labShell: ILabShell,
@@ -135,7 +144,8 @@ const panelPlugin: JupyterFrontEndPlugin<void> = {
     commands.addCommand(CommandIDs.serveModel, {
       label: 'Serve Model',
       caption: 'Start a local scoring server for this model',
-      isVisible: args => typeof args.path === 'string' || targetPath(args) !== null,
+      isVisible: args =>
+        typeof args.path === 'string' || targetPath(args) !== null,
       execute: async args => {
         const path = targetPath(args);
         if (path === null) {
@@ -182,7 +192,11 @@ const panelPlugin: JupyterFrontEndPlugin<void> = {
         CommandIDs.inspectModel,
         CommandIDs.stopAllServers
       ]) {
-        palette.addItem({ command, category: PALETTE_CATEGORY, args: { origin: 'palette' } });
+        palette.addItem({
+          command,
+          category: PALETTE_CATEGORY,
+          args: { origin: 'palette' }
+        });
       }
     }
 
@@ -215,7 +229,9 @@ const panelPlugin: JupyterFrontEndPlugin<void> = {
       }
       await Promise.all([
         refreshOnStart ? model.refreshModels() : Promise.resolve(),
-        model.refreshServers().catch(error => notifyError('Listing servers failed', error))
+        model
+          .refreshServers()
+          .catch(error => notifyError('Listing servers failed', error))
       ]);
     });
   }

@@ -7,7 +7,13 @@ import { ServerConnection } from '@jupyterlab/services';
 import { ISignal, Signal } from '@lumino/signaling';
 
 import * as api from './api';
-import { IInfo, IInvocationResult, IModelReport, IModelSummary, IServer } from './tokens';
+import {
+  IInfo,
+  IInvocationResult,
+  IModelReport,
+  IModelSummary,
+  IServer
+} from './tokens';
 
 /** Poll delays (ms): fast while a server starts, slower while one runs. */
 const POLL_STARTING_MS = 500;
@@ -117,7 +123,12 @@ export class ServebookModel {
       return [...this._models];
     }
     return this._models.filter(model => {
-      const haystack = [model.name, model.path, model.experiment_name ?? '', ...model.flavors]
+      const haystack = [
+        model.name,
+        model.path,
+        model.experiment_name ?? '',
+        ...model.flavors
+      ]
         .join(' ')
         .toLowerCase();
       return words.every(word => haystack.includes(word));
@@ -158,7 +169,9 @@ export class ServebookModel {
   }
 
   report(path: string): IReportState {
-    return this._reports.get(path) ?? { loading: false, report: null, error: null };
+    return (
+      this._reports.get(path) ?? { loading: false, report: null, error: null }
+    );
   }
 
   /** Load (or reload) the inspector report of the model at contents path `path`. */
@@ -168,9 +181,17 @@ export class ServebookModel {
     this._reportChanged.emit(path);
     let state: IReportState;
     try {
-      state = { loading: false, report: await api.getModel(path, this._settings), error: null };
+      state = {
+        loading: false,
+        report: await api.getModel(path, this._settings),
+        error: null
+      };
     } catch (error) {
-      state = { loading: false, report: previous.report, error: messageOf(error) };
+      state = {
+        loading: false,
+        report: previous.report,
+        error: messageOf(error)
+      };
     }
     this._reports.set(path, state);
     this._reportChanged.emit(path);
@@ -200,7 +221,10 @@ export class ServebookModel {
 
   /** Start a scoring server for a model; resolves once the server is registered (state `starting`). */
   async startServer(modelPath: string): Promise<IServer> {
-    const server = await api.startServer({ model_path: modelPath }, this._settings);
+    const server = await api.startServer(
+      { model_path: modelPath },
+      this._settings
+    );
     this._upsert(server);
     this._schedulePoll();
     return server;
@@ -243,7 +267,11 @@ export class ServebookModel {
     return api.invocationsUrl(id, this._settings);
   }
 
-  invoke(id: string, body: string, contentType: string): Promise<IInvocationResult> {
+  invoke(
+    id: string,
+    body: string,
+    contentType: string
+  ): Promise<IInvocationResult> {
     return api.invoke(id, body, contentType, this._settings);
   }
 

@@ -5,11 +5,21 @@
  * value, plus params) and written back in any of MLflow's scoring formats: the JSON keys
  * `dataframe_split`, `dataframe_records`, `instances`, `inputs`, or CSV (`text/csv`, no params).
  */
-import { IParamSpec, ISchema, ISchemaColumn, ISignature, ServingPayload } from './tokens';
+import {
+  IParamSpec,
+  ISchema,
+  ISchemaColumn,
+  ISignature,
+  ServingPayload
+} from './tokens';
 
-export type RequestFormat = 'dataframe_split' | 'dataframe_records' | 'instances' | 'inputs' | 'csv';
+export type RequestFormat =
+  'dataframe_split' | 'dataframe_records' | 'instances' | 'inputs' | 'csv';
 
-export const REQUEST_FORMATS: ReadonlyArray<{ id: RequestFormat; label: string }> = [
+export const REQUEST_FORMATS: ReadonlyArray<{
+  id: RequestFormat;
+  label: string;
+}> = [
   { id: 'dataframe_split', label: 'dataframe_split' },
   { id: 'dataframe_records', label: 'dataframe_records' },
   { id: 'instances', label: 'instances' },
@@ -57,7 +67,9 @@ export function tableFromRecords(records: unknown[]): ITable {
   const columns: string[] = [];
   for (const record of records) {
     if (!isPlainObject(record)) {
-      throw new RequestFormatError('Every record must be a JSON object like {"column": value}.');
+      throw new RequestFormatError(
+        'Every record must be a JSON object like {"column": value}.'
+      );
     }
     for (const key of Object.keys(record)) {
       if (!columns.includes(key)) {
@@ -94,7 +106,9 @@ function tableFromColumnar(value: { [key: string]: unknown }): ITable | null {
   if (lists.every(Array.isArray)) {
     const lengths = new Set((lists as unknown[][]).map(list => list.length));
     if (lengths.size !== 1) {
-      throw new RequestFormatError('All columns of an "inputs" dict must have the same length.');
+      throw new RequestFormatError(
+        'All columns of an "inputs" dict must have the same length.'
+      );
     }
     const n = (lists[0] as unknown[]).length;
     const rows: unknown[][] = [];
@@ -113,7 +127,9 @@ function tableFromColumnar(value: { [key: string]: unknown }): ITable | null {
 function columnarFromTable(table: ITable): { [key: string]: unknown[] } {
   const result: { [key: string]: unknown[] } = {};
   table.columns.forEach((column, i) => {
-    result[column] = table.rows.map(row => (row[i] === undefined ? null : row[i]));
+    result[column] = table.rows.map(row =>
+      row[i] === undefined ? null : row[i]
+    );
   });
   return result;
 }
@@ -124,7 +140,9 @@ function readParams(body: { [key: string]: unknown }): IRequestData['params'] {
     return null;
   }
   if (!isPlainObject(params)) {
-    throw new RequestFormatError('"params" must be a JSON object like {"name": value}.');
+    throw new RequestFormatError(
+      '"params" must be a JSON object like {"name": value}.'
+    );
   }
   return params;
 }
@@ -134,7 +152,9 @@ function parseJsonBody(text: string): { [key: string]: unknown } {
   try {
     body = JSON.parse(text);
   } catch (error) {
-    throw new RequestFormatError(`The body is not valid JSON: ${(error as Error).message}`);
+    throw new RequestFormatError(
+      `The body is not valid JSON: ${(error as Error).message}`
+    );
   }
   if (!isPlainObject(body)) {
     throw new RequestFormatError(
@@ -182,7 +202,10 @@ export function parseBody(text: string, format: RequestFormat): IRequestData {
         );
       }
       const data = value['data'] as unknown[];
-      const width = data.length > 0 && Array.isArray(data[0]) ? (data[0] as unknown[]).length : 0;
+      const width =
+        data.length > 0 && Array.isArray(data[0])
+          ? (data[0] as unknown[]).length
+          : 0;
       const columns = Array.isArray(value['columns'])
         ? (value['columns'] as unknown[]).map(String)
         : Array.from({ length: width }, (_, i) => String(i));
@@ -191,11 +214,17 @@ export function parseBody(text: string, format: RequestFormat): IRequestData {
     }
     case 'dataframe_records':
       if (!Array.isArray(value)) {
-        throw new RequestFormatError('"dataframe_records" must be a list of objects.');
+        throw new RequestFormatError(
+          '"dataframe_records" must be a list of objects.'
+        );
       }
       return { table: tableFromRecords(value), raw: null, params };
     case 'instances':
-      if (Array.isArray(value) && value.length > 0 && value.every(isPlainObject)) {
+      if (
+        Array.isArray(value) &&
+        value.length > 0 &&
+        value.every(isPlainObject)
+      ) {
         return { table: tableFromRecords(value), raw: null, params };
       }
       if (isPlainObject(value)) {
@@ -213,7 +242,11 @@ export function parseBody(text: string, format: RequestFormat): IRequestData {
           return { table, raw: null, params };
         }
       }
-      if (Array.isArray(value) && value.length > 0 && value.every(isPlainObject)) {
+      if (
+        Array.isArray(value) &&
+        value.length > 0 &&
+        value.every(isPlainObject)
+      ) {
         return { table: tableFromRecords(value), raw: null, params };
       }
       return { table: null, raw: value, params };
@@ -224,7 +257,9 @@ export function parseBody(text: string, format: RequestFormat): IRequestData {
 export function formatBody(data: IRequestData, format: RequestFormat): string {
   if (format === 'csv') {
     if (!data.table) {
-      throw new RequestFormatError('Tensor input cannot be written as CSV; use "inputs" or "instances".');
+      throw new RequestFormatError(
+        'Tensor input cannot be written as CSV; use "inputs" or "instances".'
+      );
     }
     return toCsv(data.table);
   }
@@ -258,7 +293,11 @@ export function formatBody(data: IRequestData, format: RequestFormat): string {
 }
 
 /** Re-write `text` from one format into another. */
-export function convertBody(text: string, from: RequestFormat, to: RequestFormat): string {
+export function convertBody(
+  text: string,
+  from: RequestFormat,
+  to: RequestFormat
+): string {
   return formatBody(parseBody(text, from), to);
 }
 
@@ -280,7 +319,10 @@ export function prettyJson(value: unknown, indent = ''): string {
   const inner = indent + '  ';
   if (Array.isArray(value)) {
     const flat = JSON.stringify(value);
-    if (flat.length + indent.length <= 72 || value.every(item => !isPlainObject(item) && !Array.isArray(item))) {
+    if (
+      flat.length + indent.length <= 72 ||
+      value.every(item => !isPlainObject(item) && !Array.isArray(item))
+    ) {
       return flat;
     }
     return `[\n${value.map(item => inner + prettyJson(item, inner)).join(',\n')}\n${indent}]`;
@@ -291,7 +333,10 @@ export function prettyJson(value: unknown, indent = ''): string {
       return '{}';
     }
     return `{\n${entries
-      .map(([key, item]) => `${inner}${JSON.stringify(key)}: ${prettyJson(item, inner)}`)
+      .map(
+        ([key, item]) =>
+          `${inner}${JSON.stringify(key)}: ${prettyJson(item, inner)}`
+      )
       .join(',\n')}\n${indent}}`;
   }
   return JSON.stringify(value) ?? 'null';
@@ -303,8 +348,11 @@ function csvCell(value: unknown): string {
   if (value === null || value === undefined) {
     return '';
   }
-  const text = typeof value === 'object' ? JSON.stringify(value) : String(value);
-  return /[",\r\n]/.test(text) || text !== text.trim() ? `"${text.replace(/"/g, '""')}"` : text;
+  const text =
+    typeof value === 'object' ? JSON.stringify(value) : String(value);
+  return /[",\r\n]/.test(text) || text !== text.trim()
+    ? `"${text.replace(/"/g, '""')}"`
+    : text;
 }
 
 export function toCsv(table: ITable): string {
@@ -388,7 +436,9 @@ export function parseCsv(text: string): ITable {
     records.push(row);
   }
   if (records.length === 0) {
-    throw new RequestFormatError('The CSV is empty: write a header row of column names, then data rows.');
+    throw new RequestFormatError(
+      'The CSV is empty: write a header row of column names, then data rows.'
+    );
   }
   const columns = records[0].map(c => c.value);
   const rows = records.slice(1).map((record, n) => {
@@ -436,7 +486,11 @@ export function sampleValue(type: string): unknown {
     case 'str':
       return 'text';
     default:
-      return t.startsWith('int') || t.startsWith('uint') ? 1 : t.startsWith('float') ? 1.5 : null;
+      return t.startsWith('int') || t.startsWith('uint')
+        ? 1
+        : t.startsWith('float')
+          ? 1.5
+          : null;
   }
 }
 
@@ -444,12 +498,16 @@ function tensorSample(column: ISchemaColumn): unknown {
   const shape = (column.shape ?? [-1]).map(dim => (dim < 0 ? 1 : dim));
   const leaf = sampleValue(column.type) ?? 0;
   const build = (dims: number[]): unknown =>
-    dims.length === 0 ? leaf : Array.from({ length: dims[0] }, () => build(dims.slice(1)));
+    dims.length === 0
+      ? leaf
+      : Array.from({ length: dims[0] }, () => build(dims.slice(1)));
   return build(shape);
 }
 
 /** Default params from the params schema (`{}` when there are none). */
-export function defaultParams(params: IParamSpec[]): { [name: string]: unknown } {
+export function defaultParams(params: IParamSpec[]): {
+  [name: string]: unknown;
+} {
   const result: { [name: string]: unknown } = {};
   for (const param of params) {
     result[param.name] = param.default;
@@ -472,7 +530,10 @@ export function exampleFromSchema(inputs: ISchema): IRequestData {
   }
   const columns = inputs.columns.map((column, i) => column.name ?? String(i));
   return {
-    table: { columns, rows: [inputs.columns.map(column => sampleValue(column.type))] },
+    table: {
+      columns,
+      rows: [inputs.columns.map(column => sampleValue(column.type))]
+    },
     raw: null,
     params: null
   };
@@ -486,9 +547,13 @@ export function initialRequest(
   servingExample: ServingPayload | null,
   signature: ISignature | null
 ): { format: RequestFormat; text: string } {
-  const params = signature && signature.params.length > 0 ? defaultParams(signature.params) : null;
+  const params =
+    signature && signature.params.length > 0
+      ? defaultParams(signature.params)
+      : null;
   if (servingExample) {
-    const format = JSON_FORMATS.find(key => key in servingExample) ?? 'dataframe_split';
+    const format =
+      JSON_FORMATS.find(key => key in servingExample) ?? 'dataframe_split';
     const body: ServingPayload = { ...servingExample };
     if (params && body['params'] === undefined) {
       body['params'] = params;
@@ -502,7 +567,10 @@ export function initialRequest(
   }
   return {
     format: 'dataframe_split',
-    text: formatBody({ table: { columns: [], rows: [] }, raw: null, params }, 'dataframe_split')
+    text: formatBody(
+      { table: { columns: [], rows: [] }, raw: null, params },
+      'dataframe_split'
+    )
   };
 }
 
@@ -511,13 +579,17 @@ export function initialRequest(
 /** Turn a scoring response (`{"predictions": ...}` or a bare value) into a table to display. */
 export function predictionsTable(response: unknown): ITable {
   const predictions =
-    isPlainObject(response) && 'predictions' in response ? response['predictions'] : response;
+    isPlainObject(response) && 'predictions' in response
+      ? response['predictions']
+      : response;
   if (Array.isArray(predictions)) {
     if (predictions.length > 0 && predictions.every(isPlainObject)) {
       return tableFromRecords(predictions);
     }
     if (predictions.length > 0 && predictions.every(Array.isArray)) {
-      const width = Math.max(...(predictions as unknown[][]).map(row => row.length));
+      const width = Math.max(
+        ...(predictions as unknown[][]).map(row => row.length)
+      );
       return {
         columns: Array.from({ length: width }, (_, i) => String(i)),
         rows: predictions as unknown[][]

@@ -130,7 +130,8 @@ export interface IInputExample {
   error: string | null;
 }
 
-export type RequirementStatus = 'ok' | 'missing' | 'mismatch' | 'not_needed' | 'unchecked';
+export type RequirementStatus =
+  'ok' | 'missing' | 'mismatch' | 'not_needed' | 'unchecked';
 
 export interface IRequirement {
   requirement: string;

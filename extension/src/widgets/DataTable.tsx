@@ -18,7 +18,8 @@ export function DataTable(props: {
     <div className={`sb-table-wrap ${props.className ?? ''}`}>
       <table className="sb-table">
         <caption className="sb-muted">
-          {props.caption} ({table.rows.length} row{table.rows.length === 1 ? '' : 's'}
+          {props.caption} ({table.rows.length} row
+          {table.rows.length === 1 ? '' : 's'}
           {table.rows.length > MAX_ROWS ? `, first ${MAX_ROWS} shown` : ''})
         </caption>
         <thead>

@@ -21,7 +21,10 @@ import {
 import { RequestConsole } from './RequestConsole';
 import { ServerCard } from './ServerCard';
 
-function InspectorView(props: { model: ServebookModel; path: string }): JSX.Element {
+function InspectorView(props: {
+  model: ServebookModel;
+  path: string;
+}): JSX.Element {
   const { model, path } = props;
   useSignals(model.reportChanged, model.serversChanged);
   const [starting, setStarting] = useState(false);
@@ -77,7 +80,11 @@ function InspectorView(props: { model: ServebookModel; path: string }): JSX.Elem
           aria-label={`Serve ${path}`}
           onClick={() => void serve()}
         >
-          {starting ? 'Starting…' : servers.some(isActive) ? 'Serve another' : 'Serve'}
+          {starting
+            ? 'Starting…'
+            : servers.some(isActive)
+              ? 'Serve another'
+              : 'Serve'}
         </button>
       </header>
       {error ? (
@@ -98,7 +105,12 @@ function InspectorView(props: { model: ServebookModel; path: string }): JSX.Elem
       {servers.length > 0 ? (
         <Section title="Servers" className="sb-servers">
           {servers.map(server => (
-            <ServerCard key={server.id} server={server} onStop={stop} onForget={forget} />
+            <ServerCard
+              key={server.id}
+              server={server}
+              onStop={stop}
+              onForget={forget}
+            />
           ))}
         </Section>
       ) : null}
@@ -108,8 +120,12 @@ function InspectorView(props: { model: ServebookModel; path: string }): JSX.Elem
       {report ? (
         <>
           <p className="sb-muted sb-meta">
-            {report.utc_time_created ? `Created ${report.utc_time_created} UTC · ` : ''}
-            {report.mlflow_version ? `MLflow format ${report.mlflow_version} · ` : ''}
+            {report.utc_time_created
+              ? `Created ${report.utc_time_created} UTC · `
+              : ''}
+            {report.mlflow_version
+              ? `MLflow format ${report.mlflow_version} · `
+              : ''}
             {formatBytes(report.model_size_bytes ?? report.total_size)}
             {report.model_uuid ? ` · uuid ${report.model_uuid}` : ''}
           </p>
@@ -119,7 +135,11 @@ function InspectorView(props: { model: ServebookModel; path: string }): JSX.Elem
           <TrustView trust={report.trust} />
           <FlavorsView flavors={report.flavors} />
           <RunView run={report.run} />
-          <FilesView files={report.files} truncated={report.files_truncated} total={report.total_size} />
+          <FilesView
+            files={report.files}
+            truncated={report.files_truncated}
+            total={report.total_size}
+          />
         </>
       ) : loading ? (
         <p className="sb-muted">Reading the model…</p>
@@ -149,7 +169,10 @@ export class ModelInspector extends ReactWidget {
 
 /** Show an error from a command in a notification (never only in the console). */
 export function notifyError(action: string, error: unknown): void {
-  Notification.error(`${action}: ${(error as Error).message ?? String(error)}`, {
-    autoClose: false
-  });
+  Notification.error(
+    `${action}: ${(error as Error).message ?? String(error)}`,
+    {
+      autoClose: false
+    }
+  );
 }

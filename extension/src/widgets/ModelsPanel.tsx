@@ -14,7 +14,9 @@ interface IPanelProps {
   commands: CommandRegistry;
 }
 
-function ModelItem(props: IPanelProps & { item: IModelSummary; serving: number }): JSX.Element {
+function ModelItem(
+  props: IPanelProps & { item: IModelSummary; serving: number }
+): JSX.Element {
   const { item, commands } = props;
   const where = item.experiment_name
     ? `experiment ${item.experiment_name}`
@@ -27,10 +29,14 @@ function ModelItem(props: IPanelProps & { item: IModelSummary; serving: number }
         className="sb-model-open"
         title={`Inspect ${item.path}`}
         aria-label={`Inspect model ${item.path}`}
-        onClick={() => void commands.execute(CommandIDs.inspectModel, { path: item.path })}
+        onClick={() =>
+          void commands.execute(CommandIDs.inspectModel, { path: item.path })
+        }
       >
         <span className="sb-model-name">{item.name}</span>
-        {props.serving > 0 ? <span className="sb-badge sb-badge-ready">serving</span> : null}
+        {props.serving > 0 ? (
+          <span className="sb-badge sb-badge-ready">serving</span>
+        ) : null}
         <span className="sb-model-where sb-muted">{where}</span>
         <span className="sb-model-tags">
           {item.error ? (
@@ -44,14 +50,18 @@ function ModelItem(props: IPanelProps & { item: IModelSummary; serving: number }
               </span>
             ))
           )}
-          {item.has_signature ? <span className="sb-tag sb-tag-info">signature</span> : null}
+          {item.has_signature ? (
+            <span className="sb-tag sb-tag-info">signature</span>
+          ) : null}
         </span>
       </button>
       <button
         className="jp-mod-styled sb-button sb-model-serve"
         aria-label={`Serve model ${item.path}`}
         disabled={!!item.error}
-        onClick={() => void commands.execute(CommandIDs.serveModel, { path: item.path })}
+        onClick={() =>
+          void commands.execute(CommandIDs.serveModel, { path: item.path })
+        }
       >
         Serve
       </button>
@@ -100,9 +110,17 @@ function PanelView(props: IPanelProps): JSX.Element {
           {model.modelsError}
         </div>
       ) : null}
-      {model.modelsTruncated ? <p className="sb-muted">{model.modelsTruncated}</p> : null}
-      {model.modelsLoading ? <p className="sb-muted sb-loading">Scanning for models…</p> : null}
-      <ul className="sb-model-list" aria-label="Models" aria-busy={model.modelsLoading}>
+      {model.modelsTruncated ? (
+        <p className="sb-muted">{model.modelsTruncated}</p>
+      ) : null}
+      {model.modelsLoading ? (
+        <p className="sb-muted sb-loading">Scanning for models…</p>
+      ) : null}
+      <ul
+        className="sb-model-list"
+        aria-label="Models"
+        aria-busy={model.modelsLoading}
+      >
         {models.map(item => (
           <ModelItem
             key={item.path}
@@ -128,7 +146,9 @@ function PanelView(props: IPanelProps): JSX.Element {
               key={server.id}
               server={server}
               showModel
-              onOpenModel={path => void commands.execute(CommandIDs.inspectModel, { path })}
+              onOpenModel={path =>
+                void commands.execute(CommandIDs.inspectModel, { path })
+              }
               onStop={id => model.stopServer(id)}
               onForget={id => model.forgetServer(id)}
             />

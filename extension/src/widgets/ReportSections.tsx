@@ -37,7 +37,10 @@ export function Section(props: {
   children: React.ReactNode;
 }): JSX.Element {
   return (
-    <section className={`sb-section ${props.className ?? ''}`} aria-label={props.title}>
+    <section
+      className={`sb-section ${props.className ?? ''}`}
+      aria-label={props.title}
+    >
       <h3>{props.title}</h3>
       {props.children}
     </section>
@@ -52,7 +55,10 @@ const VERDICT_TEXT: { [verdict in TrustVerdict]: string } = {
 
 export function TrustBadge(props: { verdict: TrustVerdict }): JSX.Element {
   return (
-    <span className={`sb-trust sb-trust-${props.verdict}`} data-verdict={props.verdict}>
+    <span
+      className={`sb-trust sb-trust-${props.verdict}`}
+      data-verdict={props.verdict}
+    >
       {VERDICT_TEXT[props.verdict]}
     </span>
   );
@@ -73,7 +79,8 @@ export function TrustView(props: { trust: ITrust }): JSX.Element {
         <ul className="sb-trust-items">
           {items.map((item, i) => (
             <li key={i} className={item.unsafe ? 'sb-drift' : ''}>
-              <code>{item.kind}</code> {item.path ? <code>{item.path}</code> : null} {item.detail}
+              <code>{item.kind}</code>{' '}
+              {item.path ? <code>{item.path}</code> : null} {item.detail}
             </li>
           ))}
         </ul>
@@ -82,7 +89,10 @@ export function TrustView(props: { trust: ITrust }): JSX.Element {
   );
 }
 
-function SchemaTable(props: { title: string; schema: ISchema | null }): JSX.Element {
+function SchemaTable(props: {
+  title: string;
+  schema: ISchema | null;
+}): JSX.Element {
   const { schema } = props;
   if (!schema || schema.columns.length === 0) {
     return (
@@ -109,11 +119,19 @@ function SchemaTable(props: { title: string; schema: ISchema | null }): JSX.Elem
         <tbody>
           {schema.columns.map((column, i) => (
             <tr key={i}>
-              <td>{column.name ?? <span className="sb-muted">(unnamed)</span>}</td>
+              <td>
+                {column.name ?? <span className="sb-muted">(unnamed)</span>}
+              </td>
               <td>
                 <code>{column.type}</code>
               </td>
-              <td>{tensors ? JSON.stringify(column.shape) : column.required ? 'yes' : 'no'}</td>
+              <td>
+                {tensors
+                  ? JSON.stringify(column.shape)
+                  : column.required
+                    ? 'yes'
+                    : 'no'}
+              </td>
             </tr>
           ))}
         </tbody>
@@ -122,7 +140,9 @@ function SchemaTable(props: { title: string; schema: ISchema | null }): JSX.Elem
   );
 }
 
-export function SignatureView(props: { signature: ISignature | null }): JSX.Element {
+export function SignatureView(props: {
+  signature: ISignature | null;
+}): JSX.Element {
   const { signature } = props;
   return (
     <Section title="Signature" className="sb-signature">
@@ -164,14 +184,17 @@ export function SignatureView(props: { signature: ISignature | null }): JSX.Elem
         </>
       ) : (
         <p className="sb-muted">
-          This model has no signature: inputs are not checked before they reach the model.
+          This model has no signature: inputs are not checked before they reach
+          the model.
         </p>
       )}
     </Section>
   );
 }
 
-export function InputExampleView(props: { example: IInputExample | null }): JSX.Element | null {
+export function InputExampleView(props: {
+  example: IInputExample | null;
+}): JSX.Element | null {
   const { example } = props;
   if (!example) {
     return null;
@@ -199,7 +222,9 @@ const STATUS_TEXT: { [status in RequirementStatus]: string } = {
   unchecked: 'not checked'
 };
 
-export function EnvironmentView(props: { environment: IEnvironment | null }): JSX.Element | null {
+export function EnvironmentView(props: {
+  environment: IEnvironment | null;
+}): JSX.Element | null {
   const env = props.environment;
   if (!env) {
     return null;
@@ -210,7 +235,8 @@ export function EnvironmentView(props: { environment: IEnvironment | null }): JS
     <Section title="Requirements" className="sb-requirements">
       <p>
         <span className={pythonDrift ? 'sb-drift' : ''}>
-          Python: model {env.model_python_version ?? 'unknown'}, here {env.python_version ?? 'unknown'}
+          Python: model {env.model_python_version ?? 'unknown'}, here{' '}
+          {env.python_version ?? 'unknown'}
         </span>
         {env.cloudpickle ? (
           <span className={pickleDrift ? 'sb-drift' : ''}>
@@ -241,9 +267,14 @@ export function EnvironmentView(props: { environment: IEnvironment | null }): JS
           </thead>
           <tbody>
             {env.requirements.map((req, i) => {
-              const drift = req.status === 'missing' || req.status === 'mismatch';
+              const drift =
+                req.status === 'missing' || req.status === 'mismatch';
               return (
-                <tr key={i} className={drift ? 'sb-drift' : ''} data-status={req.status}>
+                <tr
+                  key={i}
+                  className={drift ? 'sb-drift' : ''}
+                  data-status={req.status}
+                >
                   <td>
                     <code>{req.requirement}</code>
                   </td>
@@ -256,7 +287,9 @@ export function EnvironmentView(props: { environment: IEnvironment | null }): JS
         </table>
       ) : (
         <p className="sb-muted">
-          {env.requirements_file ? `${env.requirements_file} lists nothing.` : 'No requirements file.'}
+          {env.requirements_file
+            ? `${env.requirements_file} lists nothing.`
+            : 'No requirements file.'}
         </p>
       )}
     </Section>
@@ -274,10 +307,16 @@ export function FlavorsView(props: { flavors: IFlavor[] }): JSX.Element {
             <li key={flavor.name}>
               <code>{flavor.name}</code>
               {flavor.loader_module ? (
-                <span className="sb-muted"> · loader {flavor.loader_module}</span>
+                <span className="sb-muted">
+                  {' '}
+                  · loader {flavor.loader_module}
+                </span>
               ) : null}
               {flavor.python_version ? (
-                <span className="sb-muted"> · Python {flavor.python_version}</span>
+                <span className="sb-muted">
+                  {' '}
+                  · Python {flavor.python_version}
+                </span>
               ) : null}
             </li>
           ))}
@@ -287,7 +326,11 @@ export function FlavorsView(props: { flavors: IFlavor[] }): JSX.Element {
   );
 }
 
-export function FilesView(props: { files: IModelFile[]; truncated: boolean; total: number }): JSX.Element {
+export function FilesView(props: {
+  files: IModelFile[];
+  truncated: boolean;
+  total: number;
+}): JSX.Element {
   return (
     <Section title="Files" className="sb-files">
       <p className="sb-muted">
@@ -303,7 +346,9 @@ export function FilesView(props: { files: IModelFile[]; truncated: boolean; tota
                 {file.kind === 'dir' ? '/' : ''}
                 {file.kind === 'symlink' ? ` → ${file.target ?? '?'}` : ''}
               </td>
-              <td className="sb-num">{file.kind === 'file' ? formatBytes(file.size) : ''}</td>
+              <td className="sb-num">
+                {file.kind === 'file' ? formatBytes(file.size) : ''}
+              </td>
             </tr>
           ))}
         </tbody>
@@ -318,7 +363,12 @@ export function RunView(props: { run: IRunInfo | null }): JSX.Element | null {
     return null;
   }
   const rows: [string, string | null][] = [
-    ['experiment', run.experiment_name ? `${run.experiment_name} (${run.experiment_id})` : run.experiment_id],
+    [
+      'experiment',
+      run.experiment_name
+        ? `${run.experiment_name} (${run.experiment_id})`
+        : run.experiment_id
+    ],
     ['run', run.run_name ? `${run.run_name} (${run.run_id})` : run.run_id],
     ['status', run.status],
     ['artifact path', run.artifact_path],

@@ -20,7 +20,12 @@ import {
   withParams
 } from '../requestFormats';
 import { curlSnippet, pythonSnippet } from '../snippets';
-import { IInvocationResult, IModelReport, IParamSpec, IServer } from '../tokens';
+import {
+  IInvocationResult,
+  IModelReport,
+  IParamSpec,
+  IServer
+} from '../tokens';
 import { DataTable } from './DataTable';
 
 export interface IRequestConsoleProps {
@@ -38,7 +43,10 @@ function initialState(report: IModelReport): {
   text: string;
   params: ParamValues;
 } {
-  const initial = initialRequest(report.serving_input_example, report.signature);
+  const initial = initialRequest(
+    report.serving_input_example,
+    report.signature
+  );
   const specs = report.signature?.params ?? [];
   let params: ParamValues = defaultParams(specs);
   let text = initial.text;
@@ -73,9 +81,15 @@ function ParamInput(props: {
       </label>
     );
   }
-  const numeric = ['double', 'float', 'long', 'integer'].includes(spec.type) && !spec.shape;
-  const structured = spec.shape !== null || (value !== null && typeof value === 'object');
-  const shown = structured ? JSON.stringify(value) : value === null ? '' : String(value);
+  const numeric =
+    ['double', 'float', 'long', 'integer'].includes(spec.type) && !spec.shape;
+  const structured =
+    spec.shape !== null || (value !== null && typeof value === 'object');
+  const shown = structured
+    ? JSON.stringify(value)
+    : value === null
+      ? ''
+      : String(value);
   return (
     <label className="sb-param" htmlFor={id}>
       <span>{label}</span>
@@ -107,7 +121,8 @@ function ResultView(props: { result: IInvocationResult }): JSX.Element {
   const { result } = props;
   const [raw, setRaw] = useState(false);
   const table = useMemo(
-    () => (result.ok && result.json !== null ? predictionsTable(result.json) : null),
+    () =>
+      result.ok && result.json !== null ? predictionsTable(result.json) : null,
     [result]
   );
   return (
@@ -119,9 +134,15 @@ function ResultView(props: { result: IInvocationResult }): JSX.Element {
         >
           HTTP {result.status}
         </span>
-        <span className="sb-muted sb-latency">{result.latencyMs.toFixed(0)} ms</span>
+        <span className="sb-muted sb-latency">
+          {result.latencyMs.toFixed(0)} ms
+        </span>
         <span className="sb-spacer" />
-        <button className="sb-link" aria-pressed={raw} onClick={() => setRaw(!raw)}>
+        <button
+          className="sb-link"
+          aria-pressed={raw}
+          onClick={() => setRaw(!raw)}
+        >
           {raw ? 'Show table' : 'Raw JSON'}
         </button>
       </div>
@@ -132,10 +153,17 @@ function ResultView(props: { result: IInvocationResult }): JSX.Element {
       ) : null}
       {raw || !table ? (
         <pre className="sb-raw">
-          {result.json !== null ? JSON.stringify(result.json, null, 2) : result.text}
+          {result.json !== null
+            ? JSON.stringify(result.json, null, 2)
+            : result.text}
         </pre>
       ) : (
-        <DataTable className="sb-predictions" caption="Predictions" table={table} cell={cellText} />
+        <DataTable
+          className="sb-predictions"
+          caption="Predictions"
+          table={table}
+          cell={cellText}
+        />
       )}
     </div>
   );
@@ -151,7 +179,9 @@ export function RequestConsole(props: IRequestConsoleProps): JSX.Element {
   const paramSpecs = report.signature?.params ?? [];
 
   const target =
-    servers.find(server => server.id === targetId) ?? servers[servers.length - 1] ?? null;
+    servers.find(server => server.id === targetId) ??
+    servers[servers.length - 1] ??
+    null;
 
   const switchFormat = (format: RequestFormat) => {
     if (format === state.format) {
@@ -188,7 +218,9 @@ export function RequestConsole(props: IRequestConsoleProps): JSX.Element {
     }
     setSending(true);
     try {
-      setResult(await model.invoke(target.id, bodyToSend(), contentTypeOf(state.format)));
+      setResult(
+        await model.invoke(target.id, bodyToSend(), contentTypeOf(state.format))
+      );
     } catch (error) {
       setResult({
         status: 0,
@@ -213,7 +245,9 @@ export function RequestConsole(props: IRequestConsoleProps): JSX.Element {
       contentType: contentTypeOf(state.format),
       body: bodyToSend()
     };
-    Clipboard.copyToSystem(kind === 'curl' ? curlSnippet(request) : pythonSnippet(request));
+    Clipboard.copyToSystem(
+      kind === 'curl' ? curlSnippet(request) : pythonSnippet(request)
+    );
     Notification.success(
       kind === 'curl'
         ? 'Copied a curl command (set JUPYTER_TOKEN first).'
@@ -269,14 +303,19 @@ export function RequestConsole(props: IRequestConsoleProps): JSX.Element {
       />
       {paramSpecs.length > 0 ? (
         <fieldset className="sb-params">
-          <legend>Params{state.format === 'csv' ? ' (not sent with CSV)' : ''}</legend>
+          <legend>
+            Params{state.format === 'csv' ? ' (not sent with CSV)' : ''}
+          </legend>
           {paramSpecs.map(spec => (
             <ParamInput
               key={spec.name}
               spec={spec}
               value={state.params[spec.name]}
               onChange={value =>
-                setState({ ...state, params: { ...state.params, [spec.name]: value } })
+                setState({
+                  ...state,
+                  params: { ...state.params, [spec.name]: value }
+                })
               }
             />
           ))}

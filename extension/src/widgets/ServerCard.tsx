@@ -52,7 +52,10 @@ export function ServerCard(props: IServerCardProps): JSX.Element {
 
   const failed = server.state === 'failed';
   return (
-    <div className={`sb-server sb-server-${server.state}`} data-server-id={server.id}>
+    <div
+      className={`sb-server sb-server-${server.state}`}
+      data-server-id={server.id}
+    >
       <div className="sb-server-head">
         <StatusBadge state={server.state} />
         {props.showModel ? (
@@ -90,11 +93,17 @@ export function ServerCard(props: IServerCardProps): JSX.Element {
       {server.url && server.state === 'ready' ? (
         <div className="sb-server-url">
           <span className="sb-muted">URL</span> <code>{server.url}</code>
-          <span className="sb-muted"> (loopback, token protected: use the console)</span>
+          <span className="sb-muted">
+            {' '}
+            (loopback, token protected: use the console)
+          </span>
         </div>
       ) : null}
       {failed || server.exit_code !== null ? (
-        <div className={failed ? 'sb-error' : 'sb-muted'} role={failed ? 'alert' : undefined}>
+        <div
+          className={failed ? 'sb-error' : 'sb-muted'}
+          role={failed ? 'alert' : undefined}
+        >
           {server.message ?? 'The scoring server stopped.'}
           {server.exit_code !== null ? ` Exit code: ${server.exit_code}.` : ''}
         </div>
@@ -114,7 +123,11 @@ export function ServerCard(props: IServerCardProps): JSX.Element {
             {showLog ? 'Hide log' : 'Show log'}
           </button>
           {showLog ? (
-            <pre className="sb-log-tail" aria-live="polite" aria-label="Server log tail">
+            <pre
+              className="sb-log-tail"
+              aria-live="polite"
+              aria-label="Server log tail"
+            >
               {server.log_tail || '(no output yet)'}
             </pre>
           ) : null}
