@@ -7,13 +7,8 @@ import { ServerConnection } from '@jupyterlab/services';
 import { ISignal, Signal } from '@lumino/signaling';
 
 import * as api from './api';
-import {
-  IInfo,
-  IInvocationResult,
-  IModelReport,
-  IModelSummary,
-  IServer
-} from './tokens';
+import { INSTALL_HINT, ServebookAPIError } from './request';
+import { IInfo, IModelReport, IModelSummary, IServer } from './rest';
 
 /** Poll delays (ms): fast while a server starts, slower while one runs. */
 const POLL_STARTING_MS = 500;
@@ -71,13 +66,13 @@ export class ServebookModel {
       this._extensionProblem = info.frontend_version_ok
         ? null
         : (info.message ??
-          `The servebook frontend and server extension (${info.version}) differ. ${api.INSTALL_HINT}`);
+          `The servebook frontend and server extension (${info.version}) differ. ${INSTALL_HINT}`);
     } catch (error) {
       this._info = null;
       this._extensionProblem =
-        error instanceof api.ServebookAPIError && error.extensionMissing
+        error instanceof ServebookAPIError && error.extensionMissing
           ? error.message
-          : `The servebook server extension could not be reached: ${messageOf(error)} ${api.INSTALL_HINT}`;
+          : `The servebook server extension could not be reached: ${messageOf(error)} ${INSTALL_HINT}`;
     }
     this._infoChanged.emit();
   }
@@ -235,7 +230,7 @@ export class ServebookModel {
     try {
       this._upsert(await api.getServer(id, this._settings));
     } catch (error) {
-      if (error instanceof api.ServebookAPIError && error.status === 404) {
+      if (error instanceof ServebookAPIError && error.status === 404) {
         this._servers = this._servers.filter(server => server.id !== id);
         this._serversChanged.emit();
       } else {
@@ -271,7 +266,7 @@ export class ServebookModel {
     id: string,
     body: string,
     contentType: string
-  ): Promise<IInvocationResult> {
+  ): Promise<api.IInvocationResult> {
     return api.invoke(id, body, contentType, this._settings);
   }
 

@@ -1,7 +1,7 @@
 /** A small accessible table for column data (predictions, signature columns). */
 import React from 'react';
 
-import { ITable } from '../requestFormats';
+import { ITable } from '../formats/table';
 
 /** Rows beyond this are summarised, so a big answer cannot freeze the page. */
 const MAX_ROWS = 200;

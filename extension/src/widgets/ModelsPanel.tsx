@@ -5,7 +5,8 @@ import React from 'react';
 
 import { isActive, ServebookModel } from '../model';
 import { servebookIcon } from '../icons';
-import { CommandIDs, IModelSummary, PANEL_ID } from '../tokens';
+import { IModelSummary } from '../rest';
+import { CommandIDs, PANEL_ID } from '../tokens';
 import { useSignals } from './hooks';
 import { ServerCard } from './ServerCard';
 

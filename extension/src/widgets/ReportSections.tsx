@@ -12,7 +12,7 @@ import {
   ITrust,
   RequirementStatus,
   TrustVerdict
-} from '../tokens';
+} from '../rest';
 
 export function formatBytes(size: number | null): string {
   if (size === null) {

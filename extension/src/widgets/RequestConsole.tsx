@@ -5,27 +5,21 @@
 import { Clipboard, Notification } from '@jupyterlab/apputils';
 import React, { useMemo, useState } from 'react';
 
-import { ServebookModel } from '../model';
+import { IInvocationResult } from '../api';
+import { defaultParams, initialRequest } from '../formats/examples';
+import { cellText, predictionsTable } from '../formats/predictionTable';
 import {
-  cellText,
   contentTypeOf,
   convertBody,
-  defaultParams,
-  initialRequest,
   parseBody,
-  predictionsTable,
   REQUEST_FORMATS,
   RequestFormat,
-  RequestFormatError,
   withParams
-} from '../requestFormats';
+} from '../formats/requestFormats';
+import { RequestFormatError } from '../formats/table';
+import { ServebookModel } from '../model';
+import { IModelReport, IParamSpec, IServer } from '../rest';
 import { curlSnippet, pythonSnippet } from '../snippets';
-import {
-  IInvocationResult,
-  IModelReport,
-  IParamSpec,
-  IServer
-} from '../tokens';
 import { DataTable } from './DataTable';
 
 export interface IRequestConsoleProps {

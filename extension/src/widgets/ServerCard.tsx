@@ -2,7 +2,7 @@
 import React, { useState } from 'react';
 
 import { isActive } from '../model';
-import { IServer, ServerState } from '../tokens';
+import { IServer, ServerState } from '../rest';
 
 const STATE_LABEL: { [state in ServerState]: string } = {
   starting: 'starting',

@@ -1,12 +1,15 @@
 /**
  * Unit tests of the console's pure conversions (node's built-in test runner, no extra packages).
- * Run with `jlpm test:unit`: it compiles src/requestFormats.ts and src/snippets.ts to CommonJS first.
+ * Run with `jlpm test:unit`: it compiles src/formats/ and src/snippets.ts to CommonJS first.
  */
 const assert = require('node:assert/strict');
 const { execFileSync } = require('node:child_process');
 const { test } = require('node:test');
 
-const rf = require('../lib/unit/requestFormats.js');
+const csvFormat = require('../lib/unit/formats/csv.js');
+const examples = require('../lib/unit/formats/examples.js');
+const pt = require('../lib/unit/formats/predictionTable.js');
+const rf = require('../lib/unit/formats/requestFormats.js');
 const sn = require('../lib/unit/snippets.js');
 
 const split = JSON.stringify({
@@ -68,7 +71,7 @@ test('CSV quotes what needs quoting, parses numbers, and drops params', () => {
     ]
   });
   assert.equal(back.params, null);
-  assert.deepEqual(rf.parseCsv('s,n\n"07",\n"say ""hi""",-1e3\n').rows, [
+  assert.deepEqual(csvFormat.parseCsv('s,n\n"07",\n"say ""hi""",-1e3\n').rows, [
     ['07', null],
     ['say "hi"', -1000]
   ]);
@@ -84,10 +87,10 @@ test('bad bodies get messages that say what is wrong', () => {
     /uses "dataframe_split", not "inputs"/
   );
   assert.throws(
-    () => rf.parseCsv('a,b\n1\n'),
+    () => csvFormat.parseCsv('a,b\n1\n'),
     /row 2 has 1 fields, the header has 2/
   );
-  assert.throws(() => rf.parseCsv('a\n"open\n'), /unclosed quote/);
+  assert.throws(() => csvFormat.parseCsv('a\n"open\n'), /unclosed quote/);
   const tensor = JSON.stringify({
     inputs: [
       [1, 2],
@@ -123,21 +126,21 @@ test('the initial body comes from the serving example, else from the signature',
     params: [{ name: 'k', type: 'long', default: 3, shape: null }]
   };
   const example = { dataframe_records: [{ x: 1 }] };
-  const fromExample = rf.initialRequest(example, signature);
+  const fromExample = examples.initialRequest(example, signature);
   assert.equal(fromExample.format, 'dataframe_records');
   assert.deepEqual(JSON.parse(fromExample.text), {
     dataframe_records: [{ x: 1 }],
     params: { k: 3 }
   });
 
-  const generated = rf.initialRequest(null, signature);
+  const generated = examples.initialRequest(null, signature);
   assert.equal(generated.format, 'dataframe_split');
   assert.deepEqual(JSON.parse(generated.text), {
     dataframe_split: { columns: ['x', 'tags'], data: [[1.5, ['text']]] },
     params: { k: 3 }
   });
 
-  const tensors = rf.initialRequest(null, {
+  const tensors = examples.initialRequest(null, {
     inputs: {
       kind: 'tensors',
       columns: [{ name: null, type: 'float32', required: true, shape: [-1, 2] }]
@@ -149,19 +152,19 @@ test('the initial body comes from the serving example, else from the signature',
 });
 
 test('predictions become a table whatever their shape', () => {
-  assert.deepEqual(rf.predictionsTable({ predictions: [7, 10.5] }), {
+  assert.deepEqual(pt.predictionsTable({ predictions: [7, 10.5] }), {
     columns: ['prediction'],
     rows: [[7], [10.5]]
   });
   assert.deepEqual(
-    rf.predictionsTable({ predictions: [{ label: 1, p: 0.5 }] }),
+    pt.predictionsTable({ predictions: [{ label: 1, p: 0.5 }] }),
     {
       columns: ['label', 'p'],
       rows: [[1, 0.5]]
     }
   );
   assert.deepEqual(
-    rf.predictionsTable({ predictions: { a: [1, 2], b: [3, 4] } }),
+    pt.predictionsTable({ predictions: { a: [1, 2], b: [3, 4] } }),
     {
       columns: ['a', 'b'],
       rows: [
@@ -170,7 +173,7 @@ test('predictions become a table whatever their shape', () => {
       ]
     }
   );
-  assert.deepEqual(rf.predictionsTable({ predictions: [[1, 2]] }).columns, [
+  assert.deepEqual(pt.predictionsTable({ predictions: [[1, 2]] }).columns, [
     '0',
     '1'
   ]);
