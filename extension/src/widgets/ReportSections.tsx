@@ -6,13 +6,17 @@ import {
   IFlavor,
   IInputExample,
   IModelFile,
+  IParamSpec,
+  IRequirement,
   IRunInfo,
   ISchema,
+  ISchemaColumn,
   ISignature,
   ITrust,
   RequirementStatus,
   TrustVerdict
 } from '../rest';
+import { DataTable } from './DataTable';
 
 export function formatBytes(size: number | null): string {
   if (size === null) {
@@ -108,34 +112,31 @@ function SchemaTable(props: {
       <h4>
         {props.title} <span className="sb-muted">({schema.kind})</span>
       </h4>
-      <table className="sb-table" aria-label={`${props.title} schema`}>
-        <thead>
-          <tr>
-            <th scope="col">name</th>
-            <th scope="col">type</th>
-            <th scope="col">{tensors ? 'shape' : 'required'}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {schema.columns.map((column, i) => (
-            <tr key={i}>
-              <td>
-                {column.name ?? <span className="sb-muted">(unnamed)</span>}
-              </td>
-              <td>
-                <code>{column.type}</code>
-              </td>
-              <td>
-                {tensors
-                  ? JSON.stringify(column.shape)
-                  : column.required
-                    ? 'yes'
-                    : 'no'}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <DataTable
+        label={`${props.title} schema`}
+        columns={[
+          {
+            header: 'name',
+            cell: (column: ISchemaColumn) =>
+              column.name ?? <span className="sb-muted">(unnamed)</span>
+          },
+          {
+            header: 'type',
+            cell: (column: ISchemaColumn) => <code>{column.type}</code>
+          },
+          tensors
+            ? {
+                header: 'shape',
+                cell: (column: ISchemaColumn) => JSON.stringify(column.shape)
+              }
+            : {
+                header: 'required',
+                cell: (column: ISchemaColumn) =>
+                  column.required ? 'yes' : 'no'
+              }
+        ]}
+        rows={schema.columns}
+      />
     </div>
   );
 }
@@ -155,30 +156,29 @@ export function SignatureView(props: {
             {signature.params.length === 0 ? (
               <p className="sb-muted">None.</p>
             ) : (
-              <table className="sb-table" aria-label="Params schema">
-                <thead>
-                  <tr>
-                    <th scope="col">name</th>
-                    <th scope="col">type</th>
-                    <th scope="col">default</th>
-                    <th scope="col">shape</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {signature.params.map(param => (
-                    <tr key={param.name}>
-                      <td>{param.name}</td>
-                      <td>
-                        <code>{param.type}</code>
-                      </td>
-                      <td>
-                        <code>{JSON.stringify(param.default)}</code>
-                      </td>
-                      <td>{param.shape ? JSON.stringify(param.shape) : ''}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
+              <DataTable
+                label="Params schema"
+                columns={[
+                  { header: 'name', cell: (param: IParamSpec) => param.name },
+                  {
+                    header: 'type',
+                    cell: (param: IParamSpec) => <code>{param.type}</code>
+                  },
+                  {
+                    header: 'default',
+                    cell: (param: IParamSpec) => (
+                      <code>{JSON.stringify(param.default)}</code>
+                    )
+                  },
+                  {
+                    header: 'shape',
+                    cell: (param: IParamSpec) =>
+                      param.shape ? JSON.stringify(param.shape) : ''
+                  }
+                ]}
+                rows={signature.params}
+                rowKey={param => param.name}
+              />
             )}
           </div>
         </>
@@ -257,34 +257,30 @@ export function EnvironmentView(props: {
         </ul>
       ) : null}
       {env.requirements.length > 0 ? (
-        <table className="sb-table" aria-label="Requirements">
-          <thead>
-            <tr>
-              <th scope="col">requirement</th>
-              <th scope="col">installed</th>
-              <th scope="col">status</th>
-            </tr>
-          </thead>
-          <tbody>
-            {env.requirements.map((req, i) => {
-              const drift =
-                req.status === 'missing' || req.status === 'mismatch';
-              return (
-                <tr
-                  key={i}
-                  className={drift ? 'sb-drift' : ''}
-                  data-status={req.status}
-                >
-                  <td>
-                    <code>{req.requirement}</code>
-                  </td>
-                  <td>{req.installed ?? '—'}</td>
-                  <td>{STATUS_TEXT[req.status]}</td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
+        <DataTable
+          label="Requirements"
+          columns={[
+            {
+              header: 'requirement',
+              cell: (req: IRequirement) => <code>{req.requirement}</code>
+            },
+            {
+              header: 'installed',
+              cell: (req: IRequirement) => req.installed ?? '—'
+            },
+            {
+              header: 'status',
+              cell: (req: IRequirement) => STATUS_TEXT[req.status]
+            }
+          ]}
+          rows={env.requirements}
+          rowClassName={req =>
+            req.status === 'missing' || req.status === 'mismatch'
+              ? 'sb-drift'
+              : undefined
+          }
+          rowData={req => ({ status: req.status })}
+        />
       ) : (
         <p className="sb-muted">
           {env.requirements_file
@@ -337,32 +333,44 @@ export function FilesView(props: {
         {props.files.length} entries, {formatBytes(props.total)}
         {props.truncated ? ' (list truncated)' : ''}
       </p>
-      <table className="sb-table" aria-label="Files">
-        <tbody>
-          {props.files.map(file => (
-            <tr key={file.path} data-kind={file.kind}>
-              <td>
+      <DataTable
+        label="Files"
+        headless
+        columns={[
+          {
+            header: 'path',
+            cell: (file: IModelFile) => (
+              <>
                 <code>{file.path}</code>
                 {file.kind === 'dir' ? '/' : ''}
                 {file.kind === 'symlink' ? ` → ${file.target ?? '?'}` : ''}
-              </td>
-              <td className="sb-num">
-                {file.kind === 'file' ? formatBytes(file.size) : ''}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+              </>
+            )
+          },
+          {
+            header: 'size',
+            className: 'sb-num',
+            cell: (file: IModelFile) =>
+              file.kind === 'file' ? formatBytes(file.size) : ''
+          }
+        ]}
+        rows={props.files}
+        rowKey={file => file.path}
+        rowData={file => ({ kind: file.kind })}
+      />
     </Section>
   );
 }
+
+/** One line of the run table: what, and its value (rows without a value are left out). */
+type RunRow = [string, string | null];
 
 export function RunView(props: { run: IRunInfo | null }): JSX.Element | null {
   const { run } = props;
   if (!run) {
     return null;
   }
-  const rows: [string, string | null][] = [
+  const rows: RunRow[] = [
     [
       'experiment',
       run.experiment_name
@@ -376,20 +384,16 @@ export function RunView(props: { run: IRunInfo | null }): JSX.Element | null {
   ];
   return (
     <Section title="Run" className="sb-run">
-      <table className="sb-table" aria-label="Run info">
-        <tbody>
-          {rows
-            .filter(([, value]) => value)
-            .map(([key, value]) => (
-              <tr key={key}>
-                <th scope="row">{key}</th>
-                <td>
-                  <code>{value}</code>
-                </td>
-              </tr>
-            ))}
-        </tbody>
-      </table>
+      <DataTable
+        label="Run info"
+        headless
+        columns={[
+          { header: 'field', rowHeader: true, cell: ([key]: RunRow) => key },
+          { header: 'value', cell: ([, value]: RunRow) => <code>{value}</code> }
+        ]}
+        rows={rows.filter(([, value]) => value)}
+        rowKey={([key]) => key}
+      />
     </Section>
   );
 }

@@ -22,6 +22,9 @@ import { IModelReport, IParamSpec, IServer } from '../rest';
 import { curlSnippet, pythonSnippet } from '../snippets';
 import { DataTable } from './DataTable';
 
+/** Prediction rows beyond this are summarised, so a big answer cannot freeze the page. */
+const MAX_PREDICTION_ROWS = 200;
+
 export interface IRequestConsoleProps {
   model: ServebookModel;
   report: IModelReport;
@@ -153,10 +156,14 @@ function ResultView(props: { result: IInvocationResult }): JSX.Element {
         </pre>
       ) : (
         <DataTable
-          className="sb-predictions"
+          scrollClassName="sb-predictions"
           caption="Predictions"
-          table={table}
-          cell={cellText}
+          columns={table.columns.map((name, c) => ({
+            header: name,
+            cell: (row: unknown[]) => cellText(row[c])
+          }))}
+          rows={table.rows}
+          maxRows={MAX_PREDICTION_ROWS}
         />
       )}
     </div>
