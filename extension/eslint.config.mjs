@@ -69,6 +69,12 @@ export default defineConfig([
         'single',
         { avoidEscape: true, allowTemplateLiterals: false }
       ],
+      // The model and the sidebar panel are needed as activation runs (the panel's tab is in the
+      // shell from the start), so they load with the plugin; the inspector loads on first use.
+      'jupyter/prefer-lazy-imports': [
+        'warn',
+        { ignoreImports: ['./model', './widgets/ModelsPanel'] }
+      ],
       curly: ['error', 'all'],
       eqeqeq: 'error',
       'prefer-arrow-callback': 'error'

@@ -20,15 +20,16 @@ import {
 export type RequestFormat =
   'dataframe_split' | 'dataframe_records' | 'instances' | 'inputs' | 'csv';
 
+/** The formats the console offers; `name` is how MLflow's docs call them (a wire name, not prose). */
 export const REQUEST_FORMATS: ReadonlyArray<{
   id: RequestFormat;
-  label: string;
+  name: string;
 }> = [
-  { id: 'dataframe_split', label: 'dataframe_split' },
-  { id: 'dataframe_records', label: 'dataframe_records' },
-  { id: 'instances', label: 'instances' },
-  { id: 'inputs', label: 'inputs' },
-  { id: 'csv', label: 'CSV' }
+  { id: 'dataframe_split', name: 'dataframe_split' },
+  { id: 'dataframe_records', name: 'dataframe_records' },
+  { id: 'instances', name: 'instances' },
+  { id: 'inputs', name: 'inputs' },
+  { id: 'csv', name: 'CSV' }
 ];
 
 /** The JSON request formats, in the order a body's keys are tried. */

@@ -2,6 +2,7 @@
  * The one table component of the panel: predictions, signature schemas, params, requirements,
  * files and run info. Rows are any objects; each column says how to render its cell.
  */
+import { TranslationBundle } from '@jupyterlab/translation';
 import React from 'react';
 
 export interface IDataColumn<R> {
@@ -31,6 +32,7 @@ export interface IDataTableProps<R> {
   rowData?: (row: R) => { [name: string]: string };
   /** Put the table in a scrolling box (`sb-table-wrap`) with these extra classes. */
   scrollClassName?: string;
+  trans: TranslationBundle;
 }
 
 function dataAttributes(data: { [name: string]: string } | undefined): {
@@ -44,18 +46,24 @@ function dataAttributes(data: { [name: string]: string } | undefined): {
 }
 
 export function DataTable<R>(props: IDataTableProps<R>): JSX.Element {
-  const { columns, rows, maxRows } = props;
+  const { columns, rows, maxRows, trans } = props;
   const shown = maxRows === undefined ? rows : rows.slice(0, maxRows);
+  const count =
+    shown.length < rows.length
+      ? trans._n(
+          '%1 row, first %2 shown',
+          '%1 rows, first %2 shown',
+          rows.length,
+          shown.length
+        )
+      : trans._n('%1 row', '%1 rows', rows.length);
   const table = (
     <table
       className="sb-table"
       aria-label={props.caption === undefined ? props.label : undefined}
     >
       {props.caption !== undefined ? (
-        <caption className="sb-muted">
-          {props.caption} ({rows.length} row{rows.length === 1 ? '' : 's'}
-          {shown.length < rows.length ? `, first ${shown.length} shown` : ''})
-        </caption>
+        <caption className="sb-muted">{`${props.caption} (${count})`}</caption>
       ) : null}
       {props.headless ? null : (
         <thead>
