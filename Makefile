@@ -13,7 +13,7 @@ STAMP = $(VENV)/.installed-$(shell cat pyproject.toml $(CONSTRAINTS) | sha1sum |
 MLFLOW_STAMP = $(MLFLOW_VENV)/.installed-$(shell cat $(CONSTRAINTS) | sha1sum | cut -c1-12)
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: lab test setup system venv mlflow-venv lint pytest clean labextension ui-test
+.PHONY: lab test setup system venv mlflow-venv js-deps lint lint-frontend pytest clean labextension ui-test
 
 lab: venv
 	$(VENV)/bin/jupyter lab --notebook-dir=tutorials $(ROOT_FLAG)
@@ -57,10 +57,19 @@ $(MLFLOW_STAMP): $(CONSTRAINTS)
 	rm -f $(MLFLOW_VENV)/.installed-*
 	touch $@
 
-lint: venv
+# The extension's node_modules from the committed yarn.lock: the frontend linters, and the JSON Schema
+# generator the REST contract test (tests/lab/test_rest_contract.py) runs. jlpm comes from .venv.
+JS_DEPS := extension/node_modules/.yarn-state.yml
+JS_ENV := PATH="$(abspath $(VENV))/bin:$$PATH"
+js-deps: venv $(JS_DEPS)
+$(JS_DEPS): extension/package.json extension/yarn.lock
+	cd extension && { $(JS_ENV) jlpm install >jlpm-install.log 2>&1 || { cat jlpm-install.log; exit 1; }; }
+	touch $@
+
+lint: venv lint-frontend
 	$(VENV)/bin/ruff check kernel_helpers extension/servebook_lab tests benchmarks scripts
 
-pytest: venv mlflow-venv
+pytest: venv mlflow-venv js-deps
 	SERVEBOOK_MLFLOW_PYTHON=$(abspath $(MLFLOW_VENV))/bin/python $(PY) -m pytest $(PYTEST_ARGS)
 
 # JupyterLab frontend. `make venv` builds it (editable install) and links it into .venv; this rebuilds the
@@ -68,7 +77,6 @@ pytest: venv mlflow-venv
 LABEXT_OUT := extension/servebook_lab/labextension/package.json
 LABEXT_SRC := $(shell find extension/src extension/style extension/schema -type f 2>/dev/null) \
 	extension/package.json extension/yarn.lock extension/tsconfig.json
-JS_ENV := PATH="$(abspath $(VENV))/bin:$$PATH"
 
 labextension: venv $(LABEXT_OUT)
 $(LABEXT_OUT): $(LABEXT_SRC)
@@ -76,6 +84,11 @@ $(LABEXT_OUT): $(LABEXT_SRC)
 	cd extension && $(JS_ENV) jlpm build >/dev/null
 	cd extension && ../$(VENV)/bin/jupyter-builder develop --overwrite servebook_lab >/dev/null
 	touch $@
+
+# Frontend lint: eslint (the JupyterLab extension template's configuration, over src/ and the browser
+# tests), prettier --check and stylelint; `cd extension && jlpm lint` applies their fixes.
+lint-frontend: venv js-deps
+	cd extension && $(JS_ENV) jlpm lint:check
 
 # Frontend tests: the console's pure conversions (node's test runner), then the browser tests:
 # Galata/Playwright on Debian's chromium against a real `jupyter lab` from .venv. The Playwright

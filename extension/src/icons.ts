@@ -8,4 +8,7 @@ const SERVEBOOK_SVG = `<svg xmlns="http://www.w3.org/2000/svg" width="16" height
   </g>
 </svg>`;
 
-export const servebookIcon = new LabIcon({ name: 'servebook:icon', svgstr: SERVEBOOK_SVG });
+export const servebookIcon = new LabIcon({
+  name: 'servebook:icon',
+  svgstr: SERVEBOOK_SVG
+});

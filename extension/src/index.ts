@@ -8,14 +8,20 @@ import {
   JupyterFrontEnd,
   JupyterFrontEndPlugin
 } from '@jupyterlab/application';
-import { ICommandPalette, InputDialog, MainAreaWidget } from '@jupyterlab/apputils';
+import {
+  ICommandPalette,
+  InputDialog,
+  MainAreaWidget
+} from '@jupyterlab/apputils';
 import { IDefaultFileBrowser } from '@jupyterlab/filebrowser';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
+import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 
 import { servebookIcon } from './icons';
 import { ServebookModel } from './model';
+import { notifyError } from './notify';
 import { CommandIDs, PluginIDs } from './tokens';
-import { ModelInspector, notifyError } from './widgets/ModelInspector';
+import type { ModelInspector } from './widgets/ModelInspector';
 import { ModelsPanel } from './widgets/ModelsPanel';
 
 const MLMODEL = 'MLmodel';
@@ -41,18 +47,27 @@ const panelPlugin: JupyterFrontEndPlugin<void> = {
   description: 'Browse, inspect, serve and query MLflow-format models.',
   autoStart: true,
   requires: [ILabShell],
-  optional: [ICommandPalette, IDefaultFileBrowser, ILayoutRestorer, ISettingRegistry],
+  optional: [
+    ICommandPalette,
+    IDefaultFileBrowser,
+    ILayoutRestorer,
+    ISettingRegistry,
+    ITranslator
+  ],
   activate: (
     app: JupyterFrontEnd,
     labShell: ILabShell,
     palette: ICommandPalette | null,
     fileBrowser: IDefaultFileBrowser | null,
     restorer: ILayoutRestorer | null,
-    settingRegistry: ISettingRegistry | null
+    settingRegistry: ISettingRegistry | null,
+    optionalTranslator: ITranslator | null
   ): void => {
     const { commands, shell } = app;
+    const translator = optionalTranslator ?? nullTranslator;
+    const trans = translator.load('servebook');
     const model = new ServebookModel(app.serviceManager.serverSettings);
-    const panel = new ModelsPanel(model, commands);
+    const panel = new ModelsPanel(model, commands, translator);
     labShell.add(panel, 'left', { rank: 850 });
     if (restorer) {
       restorer.add(panel, panel.id);
@@ -61,10 +76,21 @@ const panelPlugin: JupyterFrontEndPlugin<void> = {
     const inspectors = new Map<string, MainAreaWidget<ModelInspector>>();
     const knownModels = () => new Set(model.models.map(item => item.path));
 
-    const openInspector = (path: string): MainAreaWidget<ModelInspector> => {
+    /** Open (or show again) the inspector of `path`; its code loads on first use. */
+    const openInspector = async (
+      path: string
+    ): Promise<MainAreaWidget<ModelInspector>> => {
+      const open = inspectors.get(path);
+      if (open && !open.isDisposed) {
+        void model.loadReport(path);
+        shell.activateById(open.id);
+        return open;
+      }
+      const { ModelInspector } = await import('./widgets/ModelInspector');
+      // Another call may have opened it while the module loaded.
       let widget = inspectors.get(path);
       if (!widget || widget.isDisposed) {
-        const content = new ModelInspector(model, path);
+        const content = new ModelInspector(model, path, translator);
         widget = new MainAreaWidget({ content });
         widget.id = `sb-inspector-${path.replace(/[^A-Za-z0-9_-]/g, '_')}`;
         widget.title.label = content.title.label;
@@ -74,11 +100,17 @@ const panelPlugin: JupyterFrontEndPlugin<void> = {
         inspectors.set(path, widget);
         widget.disposed.connect(() => inspectors.delete(path));
         shell.add(widget, 'main');
-      } else {
-        void model.loadReport(path);
       }
       shell.activateById(widget.id);
       return widget;
+    };
+
+    /** The `path` argument of the model commands, as described to the command registry. */
+    const modelPathArg = {
+      type: 'string',
+      description: trans.__(
+        'Contents path of the model directory (default: the file browser selection)'
+      )
     };
 
     /** The model the command targets: its `path` argument, else the file browser's selection. */
@@ -94,24 +126,45 @@ const panelPlugin: JupyterFrontEndPlugin<void> = {
     };
 
     commands.addCommand(CommandIDs.openPanel, {
-      label: 'Open the servebook Panel',
+      label: trans.__('Open the servebook Panel'),
+      describedBy: { args: { type: 'object', properties: {} } },
       icon: servebookIcon,
       execute: () => shell.activateById(panel.id)
     });
 
     commands.addCommand(CommandIDs.refreshModels, {
-      label: 'Refresh servebook Models',
+      label: trans.__('Refresh servebook Models'),
+      describedBy: { args: { type: 'object', properties: {} } },
       execute: async () => {
         await model.refreshModels();
         if (model.modelsError) {
-          notifyError('Listing models failed', new Error(model.modelsError));
+          notifyError(
+            trans.__('Listing models failed'),
+            new Error(model.modelsError)
+          );
         }
       }
     });
 
     commands.addCommand(CommandIDs.inspectModel, {
-      label: 'Inspect Model',
-      caption: 'Show what an MLflow-format model contains, without loading it',
+      label: trans.__('Inspect Model'),
+      caption: trans.__(
+        'Show what an MLflow-format model contains, without loading it'
+      ),
+      describedBy: {
+        args: {
+          type: 'object',
+          properties: {
+            path: modelPathArg,
+            origin: {
+              type: 'string',
+              description: trans.__(
+                '"palette" asks for a model when none is given or selected'
+              )
+            }
+          }
+        }
+      },
       icon: servebookIcon,
       // From the palette it asks for a model; in the context menu only on MLmodel files and models.
       isVisible: args => args.origin === 'palette' || targetPath(args) !== null,
@@ -119,7 +172,7 @@ const panelPlugin: JupyterFrontEndPlugin<void> = {
         let path = targetPath(args);
         if (path === null) {
           const choice = await InputDialog.getItem({
-            title: 'Inspect model',
+            title: trans.__('Inspect model'),
             items: model.models.map(item => item.path),
             editable: true
           });
@@ -128,30 +181,50 @@ const panelPlugin: JupyterFrontEndPlugin<void> = {
           }
           path = choice.value;
         }
-        openInspector(path);
+        try {
+          await openInspector(path);
+        } catch (error) {
+          notifyError(trans.__('Opening the inspector failed'), error);
+        }
       }
     });
 
     commands.addCommand(CommandIDs.serveModel, {
-      label: 'Serve Model',
-      caption: 'Start a local scoring server for this model',
-      isVisible: args => typeof args.path === 'string' || targetPath(args) !== null,
+      label: trans.__('Serve Model'),
+      caption: trans.__('Start a local scoring server for this model'),
+      describedBy: {
+        args: { type: 'object', properties: { path: modelPathArg } }
+      },
+      isVisible: args =>
+        typeof args.path === 'string' || targetPath(args) !== null,
       execute: async args => {
         const path = targetPath(args);
         if (path === null) {
           return;
         }
-        openInspector(path);
         try {
+          await openInspector(path);
           await model.startServer(path);
         } catch (error) {
-          notifyError(`Serving ${path} failed`, error);
+          notifyError(trans.__('Serving %1 failed', path), error);
         }
       }
     });
 
     commands.addCommand(CommandIDs.stopServer, {
-      label: 'Stop Scoring Server',
+      label: trans.__('Stop Scoring Server'),
+      describedBy: {
+        args: {
+          type: 'object',
+          properties: {
+            id: {
+              type: 'string',
+              description: trans.__('The id of the scoring server to stop')
+            }
+          },
+          required: ['id']
+        }
+      },
       execute: async args => {
         if (typeof args.id !== 'string') {
           return;
@@ -159,18 +232,19 @@ const panelPlugin: JupyterFrontEndPlugin<void> = {
         try {
           await model.stopServer(args.id);
         } catch (error) {
-          notifyError('Stopping the server failed', error);
+          notifyError(trans.__('Stopping the server failed'), error);
         }
       }
     });
 
     commands.addCommand(CommandIDs.stopAllServers, {
-      label: 'Stop All servebook Scoring Servers',
+      label: trans.__('Stop All servebook Scoring Servers'),
+      describedBy: { args: { type: 'object', properties: {} } },
       execute: async () => {
         try {
           await model.stopAllServers();
         } catch (error) {
-          notifyError('Stopping the servers failed', error);
+          notifyError(trans.__('Stopping the servers failed'), error);
         }
       }
     });
@@ -182,7 +256,11 @@ const panelPlugin: JupyterFrontEndPlugin<void> = {
         CommandIDs.inspectModel,
         CommandIDs.stopAllServers
       ]) {
-        palette.addItem({ command, category: PALETTE_CATEGORY, args: { origin: 'palette' } });
+        palette.addItem({
+          command,
+          category: PALETTE_CATEGORY,
+          args: { origin: 'palette' }
+        });
       }
     }
 
@@ -215,7 +293,11 @@ const panelPlugin: JupyterFrontEndPlugin<void> = {
       }
       await Promise.all([
         refreshOnStart ? model.refreshModels() : Promise.resolve(),
-        model.refreshServers().catch(error => notifyError('Listing servers failed', error))
+        model
+          .refreshServers()
+          .catch(error =>
+            notifyError(trans.__('Listing servers failed'), error)
+          )
       ]);
     });
   }

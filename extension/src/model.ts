@@ -7,7 +7,8 @@ import { ServerConnection } from '@jupyterlab/services';
 import { ISignal, Signal } from '@lumino/signaling';
 
 import * as api from './api';
-import { IInfo, IInvocationResult, IModelReport, IModelSummary, IServer } from './tokens';
+import { INSTALL_HINT, ServebookAPIError } from './request';
+import { IInfo, IModelReport, IModelSummary, IServer } from './rest';
 
 /** Poll delays (ms): fast while a server starts, slower while one runs. */
 const POLL_STARTING_MS = 500;
@@ -65,13 +66,13 @@ export class ServebookModel {
       this._extensionProblem = info.frontend_version_ok
         ? null
         : (info.message ??
-          `The servebook frontend and server extension (${info.version}) differ. ${api.INSTALL_HINT}`);
+          `The servebook frontend and server extension (${info.version}) differ. ${INSTALL_HINT}`);
     } catch (error) {
       this._info = null;
       this._extensionProblem =
-        error instanceof api.ServebookAPIError && error.extensionMissing
+        error instanceof ServebookAPIError && error.extensionMissing
           ? error.message
-          : `The servebook server extension could not be reached: ${messageOf(error)} ${api.INSTALL_HINT}`;
+          : `The servebook server extension could not be reached: ${messageOf(error)} ${INSTALL_HINT}`;
     }
     this._infoChanged.emit();
   }
@@ -117,7 +118,12 @@ export class ServebookModel {
       return [...this._models];
     }
     return this._models.filter(model => {
-      const haystack = [model.name, model.path, model.experiment_name ?? '', ...model.flavors]
+      const haystack = [
+        model.name,
+        model.path,
+        model.experiment_name ?? '',
+        ...model.flavors
+      ]
         .join(' ')
         .toLowerCase();
       return words.every(word => haystack.includes(word));
@@ -158,7 +164,9 @@ export class ServebookModel {
   }
 
   report(path: string): IReportState {
-    return this._reports.get(path) ?? { loading: false, report: null, error: null };
+    return (
+      this._reports.get(path) ?? { loading: false, report: null, error: null }
+    );
   }
 
   /** Load (or reload) the inspector report of the model at contents path `path`. */
@@ -168,9 +176,17 @@ export class ServebookModel {
     this._reportChanged.emit(path);
     let state: IReportState;
     try {
-      state = { loading: false, report: await api.getModel(path, this._settings), error: null };
+      state = {
+        loading: false,
+        report: await api.getModel(path, this._settings),
+        error: null
+      };
     } catch (error) {
-      state = { loading: false, report: previous.report, error: messageOf(error) };
+      state = {
+        loading: false,
+        report: previous.report,
+        error: messageOf(error)
+      };
     }
     this._reports.set(path, state);
     this._reportChanged.emit(path);
@@ -200,7 +216,10 @@ export class ServebookModel {
 
   /** Start a scoring server for a model; resolves once the server is registered (state `starting`). */
   async startServer(modelPath: string): Promise<IServer> {
-    const server = await api.startServer({ model_path: modelPath }, this._settings);
+    const server = await api.startServer(
+      { model_path: modelPath },
+      this._settings
+    );
     this._upsert(server);
     this._schedulePoll();
     return server;
@@ -211,7 +230,7 @@ export class ServebookModel {
     try {
       this._upsert(await api.getServer(id, this._settings));
     } catch (error) {
-      if (error instanceof api.ServebookAPIError && error.status === 404) {
+      if (error instanceof ServebookAPIError && error.status === 404) {
         this._servers = this._servers.filter(server => server.id !== id);
         this._serversChanged.emit();
       } else {
@@ -243,7 +262,11 @@ export class ServebookModel {
     return api.invocationsUrl(id, this._settings);
   }
 
-  invoke(id: string, body: string, contentType: string): Promise<IInvocationResult> {
+  invoke(
+    id: string,
+    body: string,
+    contentType: string
+  ): Promise<api.IInvocationResult> {
     return api.invoke(id, body, contentType, this._settings);
   }
 

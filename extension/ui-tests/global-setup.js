@@ -8,7 +8,8 @@ const fs = require('fs');
 const path = require('path');
 
 module.exports = async function globalSetup() {
-  const venv = process.env.SERVEBOOK_VENV || path.resolve(__dirname, '..', '..', '.venv');
+  const venv =
+    process.env.SERVEBOOK_VENV || path.resolve(__dirname, '..', '..', '.venv');
   const root = process.env.SERVEBOOK_UI_ROOT;
   execFileSync(
     path.join(venv, 'bin', 'python'),

@@ -11,7 +11,8 @@ const baseConfig = require('@jupyterlab/galata/lib/playwright-config');
 
 const { execFileSync } = require('child_process');
 
-const venv = process.env.SERVEBOOK_VENV || path.resolve(__dirname, '..', '..', '.venv');
+const venv =
+  process.env.SERVEBOOK_VENV || path.resolve(__dirname, '..', '..', '.venv');
 
 /**
  * Two free loopback ports, chosen once by the main process and exported, so the workers (which load this
@@ -24,10 +25,14 @@ function freePorts() {
     'socks = [socket.socket() for _ in range(2)]\n' +
     'for s in socks: s.bind(("127.0.0.1", 0))\n' +
     'print(" ".join(str(s.getsockname()[1]) for s in socks))';
-  return execFileSync(path.join(venv, 'bin', 'python'), ['-c', script]).toString().trim().split(' ');
+  return execFileSync(path.join(venv, 'bin', 'python'), ['-c', script])
+    .toString()
+    .trim()
+    .split(' ');
 }
 if (!process.env.SERVEBOOK_UI_PORT || !process.env.SERVEBOOK_UI_BARE_PORT) {
-  [process.env.SERVEBOOK_UI_PORT, process.env.SERVEBOOK_UI_BARE_PORT] = freePorts();
+  [process.env.SERVEBOOK_UI_PORT, process.env.SERVEBOOK_UI_BARE_PORT] =
+    freePorts();
 }
 const port = process.env.SERVEBOOK_UI_PORT;
 // A second server without the server extension, for the "extension missing" report.
@@ -36,7 +41,8 @@ process.env.SERVEBOOK_UI_BARE_URL = `http://127.0.0.1:${barePort}`;
 const token = process.env.SERVEBOOK_UI_TOKEN || 'servebook-ui-test';
 // One server root per run; exported so the global setup and the workers see the same value.
 process.env.SERVEBOOK_UI_ROOT =
-  process.env.SERVEBOOK_UI_ROOT || path.join(os.tmpdir(), `servebook-ui-${port}-${process.pid}`);
+  process.env.SERVEBOOK_UI_ROOT ||
+  path.join(os.tmpdir(), `servebook-ui-${port}-${process.pid}`);
 const chromium = process.env.SERVEBOOK_CHROMIUM || '/usr/bin/chromium';
 
 module.exports = {
@@ -76,7 +82,12 @@ module.exports = {
       url: `http://127.0.0.1:${port}/lab`,
       timeout: 120 * 1000,
       reuseExistingServer: false,
-      env: { ...process.env, SERVEBOOK_UI_PORT: port, SERVEBOOK_UI_TOKEN: token, JUPYTER_PLATFORM_DIRS: '1' }
+      env: {
+        ...process.env,
+        SERVEBOOK_UI_PORT: port,
+        SERVEBOOK_UI_TOKEN: token,
+        JUPYTER_PLATFORM_DIRS: '1'
+      }
     },
     {
       command: `${path.join(venv, 'bin', 'jupyter')} lab --config jupyter_server_test_config.py`,

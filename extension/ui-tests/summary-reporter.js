@@ -14,7 +14,11 @@ class SummaryReporter {
 
   onTestEnd(test, result) {
     // Count each test once, by its final attempt.
-    if (result.retry < test.retries && result.status !== 'passed' && result.status !== 'skipped') {
+    if (
+      result.retry < test.retries &&
+      result.status !== 'passed' &&
+      result.status !== 'skipped'
+    ) {
       return;
     }
     if (result.status === 'passed') {
@@ -32,10 +36,16 @@ class SummaryReporter {
       this.failed = Math.max(1, this.failed);
     }
     const skipped = this.skipped ? `, ${this.skipped} skipped` : '';
-    process.stdout.write(`\n${this.passed} passed, ${this.failed} failed${skipped}\n`);
+    process.stdout.write(
+      `\n${this.passed} passed, ${this.failed} failed${skipped}\n`
+    );
     const summaryFile = process.env.SERVEBOOK_UI_SUMMARY;
     if (summaryFile) {
-      const counts = { passed: this.passed, failed: this.failed, skipped: this.skipped };
+      const counts = {
+        passed: this.passed,
+        failed: this.failed,
+        skipped: this.skipped
+      };
       fs.writeFileSync(summaryFile, JSON.stringify(counts));
     }
   }

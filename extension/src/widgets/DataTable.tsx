@@ -1,45 +1,108 @@
-/** A small accessible table for column data (predictions, signature columns). */
+/**
+ * The one table component of the panel: predictions, signature schemas, params, requirements,
+ * files and run info. Rows are any objects; each column says how to render its cell.
+ */
+import { TranslationBundle } from '@jupyterlab/translation';
 import React from 'react';
 
-import { ITable } from '../requestFormats';
-
-/** Rows beyond this are summarised, so a big answer cannot freeze the page. */
-const MAX_ROWS = 200;
-
-export function DataTable(props: {
-  table: ITable;
-  caption: string;
-  cell: (value: unknown) => string;
+export interface IDataColumn<R> {
+  /** Header text (also what a screen reader announces for the column). */
+  header: string;
+  cell: (row: R) => React.ReactNode;
+  /** Classes of this column's cells (e.g. `sb-num` for right-aligned sizes). */
   className?: string;
-}): JSX.Element {
-  const { table } = props;
-  const rows = table.rows.slice(0, MAX_ROWS);
-  return (
-    <div className={`sb-table-wrap ${props.className ?? ''}`}>
-      <table className="sb-table">
-        <caption className="sb-muted">
-          {props.caption} ({table.rows.length} row{table.rows.length === 1 ? '' : 's'}
-          {table.rows.length > MAX_ROWS ? `, first ${MAX_ROWS} shown` : ''})
-        </caption>
+  /** Render the cells as row headers (`<th scope="row">`), as in a key/value table. */
+  rowHeader?: boolean;
+}
+
+export interface IDataTableProps<R> {
+  columns: ReadonlyArray<IDataColumn<R>>;
+  rows: ReadonlyArray<R>;
+  /** The accessible name (`aria-label`) when the table has no caption. */
+  label?: string;
+  /** A visible caption, followed by the row count; it names the table. */
+  caption?: string;
+  /** Show at most this many rows (the caption says how many are shown); default all. */
+  maxRows?: number;
+  /** Leave out the header row (key/value tables, file lists). */
+  headless?: boolean;
+  rowKey?: (row: R, index: number) => React.Key;
+  rowClassName?: (row: R) => string | undefined;
+  /** `data-*` attributes of a row, by name without the `data-` prefix. */
+  rowData?: (row: R) => { [name: string]: string };
+  /** Put the table in a scrolling box (`sb-table-wrap`) with these extra classes. */
+  scrollClassName?: string;
+  trans: TranslationBundle;
+}
+
+function dataAttributes(data: { [name: string]: string } | undefined): {
+  [attribute: string]: string;
+} {
+  const attributes: { [attribute: string]: string } = {};
+  for (const [name, value] of Object.entries(data ?? {})) {
+    attributes[`data-${name}`] = value;
+  }
+  return attributes;
+}
+
+export function DataTable<R>(props: IDataTableProps<R>): JSX.Element {
+  const { columns, rows, maxRows, trans } = props;
+  const shown = maxRows === undefined ? rows : rows.slice(0, maxRows);
+  const count =
+    shown.length < rows.length
+      ? trans._n(
+          '%1 row, first %2 shown',
+          '%1 rows, first %2 shown',
+          rows.length,
+          shown.length
+        )
+      : trans._n('%1 row', '%1 rows', rows.length);
+  const table = (
+    <table
+      className="sb-table"
+      aria-label={props.caption === undefined ? props.label : undefined}
+    >
+      {props.caption !== undefined ? (
+        <caption className="sb-muted">{`${props.caption} (${count})`}</caption>
+      ) : null}
+      {props.headless ? null : (
         <thead>
           <tr>
-            {table.columns.map((column, i) => (
-              <th key={i} scope="col">
-                {column}
+            {columns.map((column, c) => (
+              <th key={c} scope="col">
+                {column.header}
               </th>
             ))}
           </tr>
         </thead>
-        <tbody>
-          {rows.map((row, r) => (
-            <tr key={r}>
-              {table.columns.map((_, c) => (
-                <td key={c}>{props.cell(row[c])}</td>
-              ))}
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+      )}
+      <tbody>
+        {shown.map((row, r) => (
+          <tr
+            key={props.rowKey ? props.rowKey(row, r) : r}
+            className={props.rowClassName?.(row)}
+            {...dataAttributes(props.rowData?.(row))}
+          >
+            {columns.map((column, c) =>
+              column.rowHeader ? (
+                <th key={c} scope="row" className={column.className}>
+                  {column.cell(row)}
+                </th>
+              ) : (
+                <td key={c} className={column.className}>
+                  {column.cell(row)}
+                </td>
+              )
+            )}
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+  if (props.scrollClassName === undefined) {
+    return table;
+  }
+  return (
+    <div className={`sb-table-wrap ${props.scrollClassName}`}>{table}</div>
   );
 }

@@ -1,5 +1,9 @@
 /** The main-area inspector of one model: report, Serve with its servers, and the request console. */
-import { Notification } from '@jupyterlab/apputils';
+import {
+  ITranslator,
+  nullTranslator,
+  TranslationBundle
+} from '@jupyterlab/translation';
 import { ReactWidget } from '@jupyterlab/ui-components';
 import React, { useEffect, useState } from 'react';
 
@@ -21,8 +25,12 @@ import {
 import { RequestConsole } from './RequestConsole';
 import { ServerCard } from './ServerCard';
 
-function InspectorView(props: { model: ServebookModel; path: string }): JSX.Element {
-  const { model, path } = props;
+function InspectorView(props: {
+  model: ServebookModel;
+  path: string;
+  trans: TranslationBundle;
+}): JSX.Element {
+  const { model, path, trans } = props;
   useSignals(model.reportChanged, model.serversChanged);
   const [starting, setStarting] = useState(false);
   const [startError, setStartError] = useState<string | null>(null);
@@ -61,23 +69,29 @@ function InspectorView(props: { model: ServebookModel; path: string }): JSX.Elem
       <header className="sb-inspector-head">
         <h2>{report?.name ?? path.split('/').pop()}</h2>
         <code className="sb-muted">{path}</code>
-        {report ? <TrustBadge verdict={report.trust.verdict} /> : null}
+        {report ? (
+          <TrustBadge verdict={report.trust.verdict} trans={trans} />
+        ) : null}
         <span className="sb-spacer" />
         <button
           className="jp-mod-styled sb-button"
           disabled={loading}
-          aria-label={`Reload the report of ${path}`}
+          aria-label={trans.__('Reload the report of %1', path)}
           onClick={() => void model.loadReport(path)}
         >
-          {loading ? 'Loading…' : 'Reload'}
+          {loading ? trans.__('Loading…') : trans.__('Reload')}
         </button>
         <button
           className="jp-mod-styled jp-mod-accept sb-button sb-serve"
           disabled={starting || !!report?.error}
-          aria-label={`Serve ${path}`}
+          aria-label={trans.__('Serve %1', path)}
           onClick={() => void serve()}
         >
-          {starting ? 'Starting…' : servers.some(isActive) ? 'Serve another' : 'Serve'}
+          {starting
+            ? trans.__('Starting…')
+            : servers.some(isActive)
+              ? trans.__('Serve another')
+              : trans.__('Serve')}
         </button>
       </header>
       {error ? (
@@ -96,33 +110,57 @@ function InspectorView(props: { model: ServebookModel; path: string }): JSX.Elem
         </div>
       ) : null}
       {servers.length > 0 ? (
-        <Section title="Servers" className="sb-servers">
+        <Section title={trans.__('Servers')} className="sb-servers">
           {servers.map(server => (
-            <ServerCard key={server.id} server={server} onStop={stop} onForget={forget} />
+            <ServerCard
+              key={server.id}
+              server={server}
+              onStop={stop}
+              onForget={forget}
+              trans={trans}
+            />
           ))}
         </Section>
       ) : null}
       {report && ready.length > 0 ? (
-        <RequestConsole model={model} report={report} servers={ready} />
+        <RequestConsole
+          model={model}
+          report={report}
+          servers={ready}
+          trans={trans}
+        />
       ) : null}
       {report ? (
         <>
           <p className="sb-muted sb-meta">
-            {report.utc_time_created ? `Created ${report.utc_time_created} UTC · ` : ''}
-            {report.mlflow_version ? `MLflow format ${report.mlflow_version} · ` : ''}
-            {formatBytes(report.model_size_bytes ?? report.total_size)}
-            {report.model_uuid ? ` · uuid ${report.model_uuid}` : ''}
+            {[
+              report.utc_time_created
+                ? trans.__('Created %1 UTC', report.utc_time_created)
+                : null,
+              report.mlflow_version
+                ? trans.__('MLflow format %1', report.mlflow_version)
+                : null,
+              formatBytes(report.model_size_bytes ?? report.total_size),
+              report.model_uuid ? trans.__('uuid %1', report.model_uuid) : null
+            ]
+              .filter(part => part)
+              .join(' · ')}
           </p>
-          <SignatureView signature={report.signature} />
-          <InputExampleView example={report.input_example} />
-          <EnvironmentView environment={report.environment} />
-          <TrustView trust={report.trust} />
-          <FlavorsView flavors={report.flavors} />
-          <RunView run={report.run} />
-          <FilesView files={report.files} truncated={report.files_truncated} total={report.total_size} />
+          <SignatureView signature={report.signature} trans={trans} />
+          <InputExampleView example={report.input_example} trans={trans} />
+          <EnvironmentView environment={report.environment} trans={trans} />
+          <TrustView trust={report.trust} trans={trans} />
+          <FlavorsView flavors={report.flavors} trans={trans} />
+          <RunView run={report.run} trans={trans} />
+          <FilesView
+            files={report.files}
+            truncated={report.files_truncated}
+            total={report.total_size}
+            trans={trans}
+          />
         </>
       ) : loading ? (
-        <p className="sb-muted">Reading the model…</p>
+        <p className="sb-muted">{trans.__('Reading the model…')}</p>
       ) : null}
     </div>
   );
@@ -132,24 +170,23 @@ function InspectorView(props: { model: ServebookModel; path: string }): JSX.Elem
 export class ModelInspector extends ReactWidget {
   constructor(
     readonly model: ServebookModel,
-    readonly path: string
+    readonly path: string,
+    translator: ITranslator = nullTranslator
   ) {
     super();
+    this.trans = translator.load('servebook');
     this.addClass('sb-inspector-widget');
     this.title.label = path.split('/').pop() || path;
-    this.title.caption = `servebook: ${path}`;
+    this.title.caption = this.trans.__('servebook: %1', path);
     this.title.icon = servebookIcon;
     this.title.closable = true;
   }
 
   render(): JSX.Element {
-    return <InspectorView model={this.model} path={this.path} />;
+    return (
+      <InspectorView model={this.model} path={this.path} trans={this.trans} />
+    );
   }
-}
 
-/** Show an error from a command in a notification (never only in the console). */
-export function notifyError(action: string, error: unknown): void {
-  Notification.error(`${action}: ${(error as Error).message ?? String(error)}`, {
-    autoClose: false
-  });
+  private readonly trans: TranslationBundle;
 }

@@ -1,4 +1,5 @@
 /** Read-only sections of the model inspector, each rendering one part of the static report. */
+import { TranslationBundle } from '@jupyterlab/translation';
 import React from 'react';
 
 import {
@@ -6,13 +7,17 @@ import {
   IFlavor,
   IInputExample,
   IModelFile,
+  IParamSpec,
+  IRequirement,
   IRunInfo,
   ISchema,
+  ISchemaColumn,
   ISignature,
   ITrust,
   RequirementStatus,
   TrustVerdict
-} from '../tokens';
+} from '../rest';
+import { DataTable } from './DataTable';
 
 export function formatBytes(size: number | null): string {
   if (size === null) {
@@ -37,43 +42,59 @@ export function Section(props: {
   children: React.ReactNode;
 }): JSX.Element {
   return (
-    <section className={`sb-section ${props.className ?? ''}`} aria-label={props.title}>
+    <section
+      className={`sb-section ${props.className ?? ''}`}
+      aria-label={props.title}
+    >
       <h3>{props.title}</h3>
       {props.children}
     </section>
   );
 }
 
-const VERDICT_TEXT: { [verdict in TrustVerdict]: string } = {
-  data_only: 'data only',
-  executes_code: 'runs code on load',
-  unsafe: 'unsafe'
-};
+function verdictText(trans: TranslationBundle, verdict: TrustVerdict): string {
+  const texts: { [verdict in TrustVerdict]: string } = {
+    data_only: trans.__('data only'),
+    executes_code: trans.__('runs code on load'),
+    unsafe: trans.__('unsafe')
+  };
+  return texts[verdict];
+}
 
-export function TrustBadge(props: { verdict: TrustVerdict }): JSX.Element {
+export function TrustBadge(props: {
+  verdict: TrustVerdict;
+  trans: TranslationBundle;
+}): JSX.Element {
   return (
-    <span className={`sb-trust sb-trust-${props.verdict}`} data-verdict={props.verdict}>
-      {VERDICT_TEXT[props.verdict]}
+    <span
+      className={`sb-trust sb-trust-${props.verdict}`}
+      data-verdict={props.verdict}
+    >
+      {verdictText(props.trans, props.verdict)}
     </span>
   );
 }
 
-export function TrustView(props: { trust: ITrust }): JSX.Element {
-  const { trust } = props;
+export function TrustView(props: {
+  trust: ITrust;
+  trans: TranslationBundle;
+}): JSX.Element {
+  const { trust, trans } = props;
   const items = [
     ...trust.unsafe.map(item => ({ ...item, unsafe: true })),
     ...trust.executes_on_load.map(item => ({ ...item, unsafe: false }))
   ];
   return (
-    <Section title="Trust" className="sb-trust-section">
+    <Section title={trans.__('Trust')} className="sb-trust-section">
       <p>
-        <TrustBadge verdict={trust.verdict} /> {trust.summary}
+        <TrustBadge verdict={trust.verdict} trans={trans} /> {trust.summary}
       </p>
       {items.length > 0 ? (
         <ul className="sb-trust-items">
           {items.map((item, i) => (
             <li key={i} className={item.unsafe ? 'sb-drift' : ''}>
-              <code>{item.kind}</code> {item.path ? <code>{item.path}</code> : null} {item.detail}
+              <code>{item.kind}</code>{' '}
+              {item.path ? <code>{item.path}</code> : null} {item.detail}
             </li>
           ))}
         </ul>
@@ -82,13 +103,17 @@ export function TrustView(props: { trust: ITrust }): JSX.Element {
   );
 }
 
-function SchemaTable(props: { title: string; schema: ISchema | null }): JSX.Element {
-  const { schema } = props;
+function SchemaTable(props: {
+  title: string;
+  schema: ISchema | null;
+  trans: TranslationBundle;
+}): JSX.Element {
+  const { schema, trans } = props;
   if (!schema || schema.columns.length === 0) {
     return (
       <div className="sb-schema">
         <h4>{props.title}</h4>
-        <p className="sb-muted">Not declared.</p>
+        <p className="sb-muted">{trans.__('Not declared.')}</p>
       </div>
     );
   }
@@ -98,90 +123,119 @@ function SchemaTable(props: { title: string; schema: ISchema | null }): JSX.Elem
       <h4>
         {props.title} <span className="sb-muted">({schema.kind})</span>
       </h4>
-      <table className="sb-table" aria-label={`${props.title} schema`}>
-        <thead>
-          <tr>
-            <th scope="col">name</th>
-            <th scope="col">type</th>
-            <th scope="col">{tensors ? 'shape' : 'required'}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {schema.columns.map((column, i) => (
-            <tr key={i}>
-              <td>{column.name ?? <span className="sb-muted">(unnamed)</span>}</td>
-              <td>
-                <code>{column.type}</code>
-              </td>
-              <td>{tensors ? JSON.stringify(column.shape) : column.required ? 'yes' : 'no'}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <DataTable
+        label={trans.__('%1 schema', props.title)}
+        trans={trans}
+        columns={[
+          {
+            header: trans.__('name'),
+            cell: (column: ISchemaColumn) =>
+              column.name ?? (
+                <span className="sb-muted">{trans.__('(unnamed)')}</span>
+              )
+          },
+          {
+            header: trans.__('type'),
+            cell: (column: ISchemaColumn) => <code>{column.type}</code>
+          },
+          tensors
+            ? {
+                header: trans.__('shape'),
+                cell: (column: ISchemaColumn) => JSON.stringify(column.shape)
+              }
+            : {
+                header: trans.__('required'),
+                cell: (column: ISchemaColumn) =>
+                  column.required ? trans.__('yes') : trans.__('no')
+              }
+        ]}
+        rows={schema.columns}
+      />
     </div>
   );
 }
 
-export function SignatureView(props: { signature: ISignature | null }): JSX.Element {
-  const { signature } = props;
+export function SignatureView(props: {
+  signature: ISignature | null;
+  trans: TranslationBundle;
+}): JSX.Element {
+  const { signature, trans } = props;
   return (
-    <Section title="Signature" className="sb-signature">
+    <Section title={trans.__('Signature')} className="sb-signature">
       {signature ? (
         <>
-          <SchemaTable title="Inputs" schema={signature.inputs} />
-          <SchemaTable title="Outputs" schema={signature.outputs} />
+          <SchemaTable
+            title={trans.__('Inputs')}
+            schema={signature.inputs}
+            trans={trans}
+          />
+          <SchemaTable
+            title={trans.__('Outputs')}
+            schema={signature.outputs}
+            trans={trans}
+          />
           <div className="sb-schema">
-            <h4>Params</h4>
+            <h4>{trans.__('Params')}</h4>
             {signature.params.length === 0 ? (
-              <p className="sb-muted">None.</p>
+              <p className="sb-muted">{trans.__('None.')}</p>
             ) : (
-              <table className="sb-table" aria-label="Params schema">
-                <thead>
-                  <tr>
-                    <th scope="col">name</th>
-                    <th scope="col">type</th>
-                    <th scope="col">default</th>
-                    <th scope="col">shape</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {signature.params.map(param => (
-                    <tr key={param.name}>
-                      <td>{param.name}</td>
-                      <td>
-                        <code>{param.type}</code>
-                      </td>
-                      <td>
-                        <code>{JSON.stringify(param.default)}</code>
-                      </td>
-                      <td>{param.shape ? JSON.stringify(param.shape) : ''}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
+              <DataTable
+                label={trans.__('Params schema')}
+                trans={trans}
+                columns={[
+                  {
+                    header: trans.__('name'),
+                    cell: (param: IParamSpec) => param.name
+                  },
+                  {
+                    header: trans.__('type'),
+                    cell: (param: IParamSpec) => <code>{param.type}</code>
+                  },
+                  {
+                    header: trans.__('default'),
+                    cell: (param: IParamSpec) => (
+                      <code>{JSON.stringify(param.default)}</code>
+                    )
+                  },
+                  {
+                    header: trans.__('shape'),
+                    cell: (param: IParamSpec) =>
+                      param.shape ? JSON.stringify(param.shape) : ''
+                  }
+                ]}
+                rows={signature.params}
+                rowKey={param => param.name}
+              />
             )}
           </div>
         </>
       ) : (
         <p className="sb-muted">
-          This model has no signature: inputs are not checked before they reach the model.
+          {trans.__(
+            'This model has no signature: inputs are not checked before they reach the model.'
+          )}
         </p>
       )}
     </Section>
   );
 }
 
-export function InputExampleView(props: { example: IInputExample | null }): JSX.Element | null {
-  const { example } = props;
+export function InputExampleView(props: {
+  example: IInputExample | null;
+  trans: TranslationBundle;
+}): JSX.Element | null {
+  const { example, trans } = props;
   if (!example) {
     return null;
   }
   return (
-    <Section title="Input example" className="sb-example">
+    <Section title={trans.__('Input example')} className="sb-example">
       <p className="sb-muted">
         <code>{example.path}</code>
         {example.type ? ` · ${example.type}` : ''}
-        {example.pandas_orient ? ` · orient ${example.pandas_orient}` : ''}
+        {example.pandas_orient
+          ? ` · ${trans.__('orient %1', example.pandas_orient)}`
+          : ''}
       </p>
       {example.error ? <p className="sb-error">{example.error}</p> : null}
       {example.data !== null ? (
@@ -191,15 +245,25 @@ export function InputExampleView(props: { example: IInputExample | null }): JSX.
   );
 }
 
-const STATUS_TEXT: { [status in RequirementStatus]: string } = {
-  ok: 'ok',
-  missing: 'missing',
-  mismatch: 'version differs',
-  not_needed: 'not needed',
-  unchecked: 'not checked'
-};
+function statusText(
+  trans: TranslationBundle,
+  status: RequirementStatus
+): string {
+  const texts: { [status in RequirementStatus]: string } = {
+    ok: trans.__('ok'),
+    missing: trans.__('missing'),
+    mismatch: trans.__('version differs'),
+    not_needed: trans.__('not needed'),
+    unchecked: trans.__('not checked')
+  };
+  return texts[status];
+}
 
-export function EnvironmentView(props: { environment: IEnvironment | null }): JSX.Element | null {
+export function EnvironmentView(props: {
+  environment: IEnvironment | null;
+  trans: TranslationBundle;
+}): JSX.Element | null {
+  const { trans } = props;
   const env = props.environment;
   if (!env) {
     return null;
@@ -207,16 +271,23 @@ export function EnvironmentView(props: { environment: IEnvironment | null }): JS
   const pythonDrift = env.python_minor_ok === false;
   const pickleDrift = env.cloudpickle?.ok === false;
   return (
-    <Section title="Requirements" className="sb-requirements">
+    <Section title={trans.__('Requirements')} className="sb-requirements">
       <p>
         <span className={pythonDrift ? 'sb-drift' : ''}>
-          Python: model {env.model_python_version ?? 'unknown'}, here {env.python_version ?? 'unknown'}
+          {trans.__(
+            'Python: model %1, here %2',
+            env.model_python_version ?? trans.__('unknown'),
+            env.python_version ?? trans.__('unknown')
+          )}
         </span>
         {env.cloudpickle ? (
           <span className={pickleDrift ? 'sb-drift' : ''}>
-            {' '}
-            · cloudpickle: model {env.cloudpickle.model ?? 'n/a'}, here{' '}
-            {env.cloudpickle.installed ?? 'not installed'}
+            {' · '}
+            {trans.__(
+              'cloudpickle: model %1, here %2',
+              env.cloudpickle.model ?? trans.__('n/a'),
+              env.cloudpickle.installed ?? trans.__('not installed')
+            )}
           </span>
         ) : null}
       </p>
@@ -231,53 +302,67 @@ export function EnvironmentView(props: { environment: IEnvironment | null }): JS
         </ul>
       ) : null}
       {env.requirements.length > 0 ? (
-        <table className="sb-table" aria-label="Requirements">
-          <thead>
-            <tr>
-              <th scope="col">requirement</th>
-              <th scope="col">installed</th>
-              <th scope="col">status</th>
-            </tr>
-          </thead>
-          <tbody>
-            {env.requirements.map((req, i) => {
-              const drift = req.status === 'missing' || req.status === 'mismatch';
-              return (
-                <tr key={i} className={drift ? 'sb-drift' : ''} data-status={req.status}>
-                  <td>
-                    <code>{req.requirement}</code>
-                  </td>
-                  <td>{req.installed ?? '—'}</td>
-                  <td>{STATUS_TEXT[req.status]}</td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
+        <DataTable
+          label={trans.__('Requirements')}
+          trans={trans}
+          columns={[
+            {
+              header: trans.__('requirement'),
+              cell: (req: IRequirement) => <code>{req.requirement}</code>
+            },
+            {
+              header: trans.__('installed'),
+              cell: (req: IRequirement) => req.installed ?? '—'
+            },
+            {
+              header: trans.__('status'),
+              cell: (req: IRequirement) => statusText(trans, req.status)
+            }
+          ]}
+          rows={env.requirements}
+          rowClassName={req =>
+            req.status === 'missing' || req.status === 'mismatch'
+              ? 'sb-drift'
+              : undefined
+          }
+          rowData={req => ({ status: req.status })}
+        />
       ) : (
         <p className="sb-muted">
-          {env.requirements_file ? `${env.requirements_file} lists nothing.` : 'No requirements file.'}
+          {env.requirements_file
+            ? trans.__('%1 lists nothing.', env.requirements_file)
+            : trans.__('No requirements file.')}
         </p>
       )}
     </Section>
   );
 }
 
-export function FlavorsView(props: { flavors: IFlavor[] }): JSX.Element {
+export function FlavorsView(props: {
+  flavors: IFlavor[];
+  trans: TranslationBundle;
+}): JSX.Element {
+  const { trans } = props;
   return (
-    <Section title="Flavors" className="sb-flavors">
+    <Section title={trans.__('Flavors')} className="sb-flavors">
       {props.flavors.length === 0 ? (
-        <p className="sb-muted">None readable.</p>
+        <p className="sb-muted">{trans.__('None readable.')}</p>
       ) : (
         <ul>
           {props.flavors.map(flavor => (
             <li key={flavor.name}>
               <code>{flavor.name}</code>
               {flavor.loader_module ? (
-                <span className="sb-muted"> · loader {flavor.loader_module}</span>
+                <span className="sb-muted">
+                  {' · '}
+                  {trans.__('loader %1', flavor.loader_module)}
+                </span>
               ) : null}
               {flavor.python_version ? (
-                <span className="sb-muted"> · Python {flavor.python_version}</span>
+                <span className="sb-muted">
+                  {' · '}
+                  {trans.__('Python %1', flavor.python_version)}
+                </span>
               ) : null}
             </li>
           ))}
@@ -287,59 +372,100 @@ export function FlavorsView(props: { flavors: IFlavor[] }): JSX.Element {
   );
 }
 
-export function FilesView(props: { files: IModelFile[]; truncated: boolean; total: number }): JSX.Element {
+export function FilesView(props: {
+  files: IModelFile[];
+  truncated: boolean;
+  total: number;
+  trans: TranslationBundle;
+}): JSX.Element {
+  const { trans } = props;
   return (
-    <Section title="Files" className="sb-files">
+    <Section title={trans.__('Files')} className="sb-files">
       <p className="sb-muted">
-        {props.files.length} entries, {formatBytes(props.total)}
-        {props.truncated ? ' (list truncated)' : ''}
+        {trans._n(
+          '%1 entry, %2',
+          '%1 entries, %2',
+          props.files.length,
+          formatBytes(props.total)
+        )}
+        {props.truncated ? ` ${trans.__('(list truncated)')}` : ''}
       </p>
-      <table className="sb-table" aria-label="Files">
-        <tbody>
-          {props.files.map(file => (
-            <tr key={file.path} data-kind={file.kind}>
-              <td>
+      <DataTable
+        label={trans.__('Files')}
+        trans={trans}
+        headless
+        columns={[
+          {
+            header: trans.__('path'),
+            cell: (file: IModelFile) => (
+              <>
                 <code>{file.path}</code>
                 {file.kind === 'dir' ? '/' : ''}
                 {file.kind === 'symlink' ? ` → ${file.target ?? '?'}` : ''}
-              </td>
-              <td className="sb-num">{file.kind === 'file' ? formatBytes(file.size) : ''}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+              </>
+            )
+          },
+          {
+            header: trans.__('size'),
+            className: 'sb-num',
+            cell: (file: IModelFile) =>
+              file.kind === 'file' ? formatBytes(file.size) : ''
+          }
+        ]}
+        rows={props.files}
+        rowKey={file => file.path}
+        rowData={file => ({ kind: file.kind })}
+      />
     </Section>
   );
 }
 
-export function RunView(props: { run: IRunInfo | null }): JSX.Element | null {
-  const { run } = props;
+/** One line of the run table: what, and its value (rows without a value are left out). */
+type RunRow = [string, string | null];
+
+export function RunView(props: {
+  run: IRunInfo | null;
+  trans: TranslationBundle;
+}): JSX.Element | null {
+  const { run, trans } = props;
   if (!run) {
     return null;
   }
-  const rows: [string, string | null][] = [
-    ['experiment', run.experiment_name ? `${run.experiment_name} (${run.experiment_id})` : run.experiment_id],
-    ['run', run.run_name ? `${run.run_name} (${run.run_id})` : run.run_id],
-    ['status', run.status],
-    ['artifact path', run.artifact_path],
-    ['model id', run.model_id]
+  const rows: RunRow[] = [
+    [
+      trans.__('experiment'),
+      run.experiment_name
+        ? `${run.experiment_name} (${run.experiment_id})`
+        : run.experiment_id
+    ],
+    [
+      trans.__('run'),
+      run.run_name ? `${run.run_name} (${run.run_id})` : run.run_id
+    ],
+    [trans.__('status'), run.status],
+    [trans.__('artifact path'), run.artifact_path],
+    [trans.__('model id'), run.model_id]
   ];
   return (
-    <Section title="Run" className="sb-run">
-      <table className="sb-table" aria-label="Run info">
-        <tbody>
-          {rows
-            .filter(([, value]) => value)
-            .map(([key, value]) => (
-              <tr key={key}>
-                <th scope="row">{key}</th>
-                <td>
-                  <code>{value}</code>
-                </td>
-              </tr>
-            ))}
-        </tbody>
-      </table>
+    <Section title={trans.__('Run')} className="sb-run">
+      <DataTable
+        label={trans.__('Run info')}
+        trans={trans}
+        headless
+        columns={[
+          {
+            header: trans.__('field'),
+            rowHeader: true,
+            cell: ([key]: RunRow) => key
+          },
+          {
+            header: trans.__('value'),
+            cell: ([, value]: RunRow) => <code>{value}</code>
+          }
+        ]}
+        rows={rows.filter(([, value]) => value)}
+        rowKey={([key]) => key}
+      />
     </Section>
   );
 }

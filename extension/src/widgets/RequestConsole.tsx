@@ -3,31 +3,35 @@
  * server extension, and the answer as a table (raw JSON one click away), plus copyable snippets.
  */
 import { Clipboard, Notification } from '@jupyterlab/apputils';
+import { TranslationBundle } from '@jupyterlab/translation';
 import React, { useMemo, useState } from 'react';
 
-import { ServebookModel } from '../model';
+import { IInvocationResult } from '../api';
+import { defaultParams, initialRequest } from '../formats/examples';
+import { cellText, predictionsTable } from '../formats/predictionTable';
 import {
-  cellText,
   contentTypeOf,
   convertBody,
-  defaultParams,
-  initialRequest,
   parseBody,
-  predictionsTable,
   REQUEST_FORMATS,
   RequestFormat,
-  RequestFormatError,
   withParams
-} from '../requestFormats';
+} from '../formats/requestFormats';
+import { RequestFormatError } from '../formats/table';
+import { ServebookModel } from '../model';
+import { IModelReport, IParamSpec, IServer } from '../rest';
 import { curlSnippet, pythonSnippet } from '../snippets';
-import { IInvocationResult, IModelReport, IParamSpec, IServer } from '../tokens';
 import { DataTable } from './DataTable';
+
+/** Prediction rows beyond this are summarised, so a big answer cannot freeze the page. */
+const MAX_PREDICTION_ROWS = 200;
 
 export interface IRequestConsoleProps {
   model: ServebookModel;
   report: IModelReport;
   /** Ready servers of this model, newest last. */
   servers: IServer[];
+  trans: TranslationBundle;
 }
 
 type ParamValues = { [name: string]: unknown };
@@ -38,7 +42,10 @@ function initialState(report: IModelReport): {
   text: string;
   params: ParamValues;
 } {
-  const initial = initialRequest(report.serving_input_example, report.signature);
+  const initial = initialRequest(
+    report.serving_input_example,
+    report.signature
+  );
   const specs = report.signature?.params ?? [];
   let params: ParamValues = defaultParams(specs);
   let text = initial.text;
@@ -56,10 +63,18 @@ function ParamInput(props: {
   spec: IParamSpec;
   value: unknown;
   onChange: (value: unknown) => void;
+  trans: TranslationBundle;
 }): JSX.Element {
-  const { spec, value } = props;
+  const { spec, value, trans } = props;
   const id = `sb-param-${spec.name}`;
-  const label = `${spec.name} (${spec.type}${spec.shape ? `, shape ${JSON.stringify(spec.shape)}` : ''})`;
+  const label = spec.shape
+    ? trans.__(
+        '%1 (%2, shape %3)',
+        spec.name,
+        spec.type,
+        JSON.stringify(spec.shape)
+      )
+    : `${spec.name} (${spec.type})`;
   if (spec.type === 'boolean' && !spec.shape) {
     return (
       <label className="sb-param" htmlFor={id}>
@@ -73,9 +88,15 @@ function ParamInput(props: {
       </label>
     );
   }
-  const numeric = ['double', 'float', 'long', 'integer'].includes(spec.type) && !spec.shape;
-  const structured = spec.shape !== null || (value !== null && typeof value === 'object');
-  const shown = structured ? JSON.stringify(value) : value === null ? '' : String(value);
+  const numeric =
+    ['double', 'float', 'long', 'integer'].includes(spec.type) && !spec.shape;
+  const structured =
+    spec.shape !== null || (value !== null && typeof value === 'object');
+  const shown = structured
+    ? JSON.stringify(value)
+    : value === null
+      ? ''
+      : String(value);
   return (
     <label className="sb-param" htmlFor={id}>
       <span>{label}</span>
@@ -103,11 +124,15 @@ function ParamInput(props: {
   );
 }
 
-function ResultView(props: { result: IInvocationResult }): JSX.Element {
-  const { result } = props;
+function ResultView(props: {
+  result: IInvocationResult;
+  trans: TranslationBundle;
+}): JSX.Element {
+  const { result, trans } = props;
   const [raw, setRaw] = useState(false);
   const table = useMemo(
-    () => (result.ok && result.json !== null ? predictionsTable(result.json) : null),
+    () =>
+      result.ok && result.json !== null ? predictionsTable(result.json) : null,
     [result]
   );
   return (
@@ -117,12 +142,18 @@ function ResultView(props: { result: IInvocationResult }): JSX.Element {
           className={`sb-status ${result.ok ? 'sb-status-ok' : 'sb-status-error'}`}
           data-status={result.status}
         >
-          HTTP {result.status}
+          {trans.__('HTTP %1', result.status)}
         </span>
-        <span className="sb-muted sb-latency">{result.latencyMs.toFixed(0)} ms</span>
+        <span className="sb-muted sb-latency">
+          {trans.__('%1 ms', result.latencyMs.toFixed(0))}
+        </span>
         <span className="sb-spacer" />
-        <button className="sb-link" aria-pressed={raw} onClick={() => setRaw(!raw)}>
-          {raw ? 'Show table' : 'Raw JSON'}
+        <button
+          className="sb-link"
+          aria-pressed={raw}
+          onClick={() => setRaw(!raw)}
+        >
+          {raw ? trans.__('Show table') : trans.__('Raw JSON')}
         </button>
       </div>
       {result.errorMessage ? (
@@ -132,17 +163,29 @@ function ResultView(props: { result: IInvocationResult }): JSX.Element {
       ) : null}
       {raw || !table ? (
         <pre className="sb-raw">
-          {result.json !== null ? JSON.stringify(result.json, null, 2) : result.text}
+          {result.json !== null
+            ? JSON.stringify(result.json, null, 2)
+            : result.text}
         </pre>
       ) : (
-        <DataTable className="sb-predictions" caption="Predictions" table={table} cell={cellText} />
+        <DataTable
+          scrollClassName="sb-predictions"
+          caption={trans.__('Predictions')}
+          columns={table.columns.map((name, c) => ({
+            header: name,
+            cell: (row: unknown[]) => cellText(row[c])
+          }))}
+          rows={table.rows}
+          maxRows={MAX_PREDICTION_ROWS}
+          trans={trans}
+        />
       )}
     </div>
   );
 }
 
 export function RequestConsole(props: IRequestConsoleProps): JSX.Element {
-  const { model, report, servers } = props;
+  const { model, report, servers, trans } = props;
   const [state, setState] = useState(() => initialState(report));
   const [formatError, setFormatError] = useState<string | null>(null);
   const [targetId, setTargetId] = useState<string | null>(null);
@@ -151,7 +194,9 @@ export function RequestConsole(props: IRequestConsoleProps): JSX.Element {
   const paramSpecs = report.signature?.params ?? [];
 
   const target =
-    servers.find(server => server.id === targetId) ?? servers[servers.length - 1] ?? null;
+    servers.find(server => server.id === targetId) ??
+    servers[servers.length - 1] ??
+    null;
 
   const switchFormat = (format: RequestFormat) => {
     if (format === state.format) {
@@ -164,7 +209,7 @@ export function RequestConsole(props: IRequestConsoleProps): JSX.Element {
     } catch (error) {
       setFormatError(
         error instanceof RequestFormatError
-          ? `Cannot convert to ${format}: ${error.message}`
+          ? trans.__('Cannot convert to %1: %2', format, error.message)
           : String(error)
       );
     }
@@ -188,7 +233,9 @@ export function RequestConsole(props: IRequestConsoleProps): JSX.Element {
     }
     setSending(true);
     try {
-      setResult(await model.invoke(target.id, bodyToSend(), contentTypeOf(state.format)));
+      setResult(
+        await model.invoke(target.id, bodyToSend(), contentTypeOf(state.format))
+      );
     } catch (error) {
       setResult({
         status: 0,
@@ -197,7 +244,10 @@ export function RequestConsole(props: IRequestConsoleProps): JSX.Element {
         contentType: '',
         json: null,
         text: '',
-        errorMessage: `The request did not reach Jupyter: ${(error as Error).message}`
+        errorMessage: trans.__(
+          'The request did not reach Jupyter: %1',
+          (error as Error).message
+        )
       });
     } finally {
       setSending(false);
@@ -213,21 +263,23 @@ export function RequestConsole(props: IRequestConsoleProps): JSX.Element {
       contentType: contentTypeOf(state.format),
       body: bodyToSend()
     };
-    Clipboard.copyToSystem(kind === 'curl' ? curlSnippet(request) : pythonSnippet(request));
+    Clipboard.copyToSystem(
+      kind === 'curl' ? curlSnippet(request) : pythonSnippet(request)
+    );
     Notification.success(
       kind === 'curl'
-        ? 'Copied a curl command (set JUPYTER_TOKEN first).'
-        : 'Copied Python code (set JUPYTER_TOKEN first).',
+        ? trans.__('Copied a curl command (set JUPYTER_TOKEN first).')
+        : trans.__('Copied Python code (set JUPYTER_TOKEN first).'),
       { autoClose: 3000 }
     );
   };
 
   return (
-    <section className="sb-console" aria-label="Test request">
-      <h3>Test request</h3>
+    <section className="sb-console" aria-label={trans.__('Test request')}>
+      <h3>{trans.__('Test request')}</h3>
       {servers.length > 1 ? (
         <label className="sb-field">
-          <span>Server</span>
+          <span>{trans.__('Server')}</span>
           <select
             className="jp-mod-styled"
             value={target?.id ?? ''}
@@ -235,13 +287,17 @@ export function RequestConsole(props: IRequestConsoleProps): JSX.Element {
           >
             {servers.map(server => (
               <option key={server.id} value={server.id}>
-                {server.id} ({server.url ?? 'no URL'})
+                {server.id} ({server.url ?? trans.__('no URL')})
               </option>
             ))}
           </select>
         </label>
       ) : null}
-      <div className="sb-formats" role="group" aria-label="Request format">
+      <div
+        className="sb-formats"
+        role="group"
+        aria-label={trans.__('Request format')}
+      >
         {REQUEST_FORMATS.map(item => (
           <button
             key={item.id}
@@ -250,7 +306,7 @@ export function RequestConsole(props: IRequestConsoleProps): JSX.Element {
             data-format={item.id}
             onClick={() => switchFormat(item.id)}
           >
-            {item.label}
+            {item.name}
           </button>
         ))}
       </div>
@@ -261,7 +317,7 @@ export function RequestConsole(props: IRequestConsoleProps): JSX.Element {
       ) : null}
       <textarea
         className="sb-body jp-mod-styled"
-        aria-label="Request body"
+        aria-label={trans.__('Request body')}
         spellCheck={false}
         rows={Math.min(16, Math.max(5, state.text.split('\n').length + 1))}
         value={state.text}
@@ -269,14 +325,22 @@ export function RequestConsole(props: IRequestConsoleProps): JSX.Element {
       />
       {paramSpecs.length > 0 ? (
         <fieldset className="sb-params">
-          <legend>Params{state.format === 'csv' ? ' (not sent with CSV)' : ''}</legend>
+          <legend>
+            {state.format === 'csv'
+              ? trans.__('Params (not sent with CSV)')
+              : trans.__('Params')}
+          </legend>
           {paramSpecs.map(spec => (
             <ParamInput
               key={spec.name}
               spec={spec}
               value={state.params[spec.name]}
+              trans={trans}
               onChange={value =>
-                setState({ ...state, params: { ...state.params, [spec.name]: value } })
+                setState({
+                  ...state,
+                  params: { ...state.params, [spec.name]: value }
+                })
               }
             />
           ))}
@@ -288,24 +352,24 @@ export function RequestConsole(props: IRequestConsoleProps): JSX.Element {
           disabled={!target || sending}
           onClick={() => void send()}
         >
-          {sending ? 'Sending…' : 'Send'}
+          {sending ? trans.__('Sending…') : trans.__('Send')}
         </button>
         <button
           className="jp-mod-styled sb-button"
           disabled={!target}
           onClick={() => copy('curl')}
         >
-          Copy as curl
+          {trans.__('Copy as curl')}
         </button>
         <button
           className="jp-mod-styled sb-button"
           disabled={!target}
           onClick={() => copy('python')}
         >
-          Copy as Python (requests)
+          {trans.__('Copy as Python (requests)')}
         </button>
       </div>
-      {result ? <ResultView result={result} /> : null}
+      {result ? <ResultView result={result} trans={trans} /> : null}
     </section>
   );
 }

@@ -22,6 +22,5 @@ export function useSignals(...signals: ISignal<unknown, unknown>[]): void {
       signals.forEach(signal => signal.disconnect(slot));
     };
     // The signal objects are stable for the component's lifetime.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, signals);
 }

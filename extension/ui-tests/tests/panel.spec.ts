@@ -12,7 +12,9 @@ const BROKEN = 'models/broken_pickle';
 
 async function openPanel(page: IJupyterLabPageFixture): Promise<Locator> {
   // The sidebar tab (own icon) opens the panel; openTab does not toggle an open panel closed.
-  await expect(page.locator('.jp-SideBar.jp-mod-left [data-id="sb-panel"]')).toBeVisible();
+  await expect(
+    page.locator('.jp-SideBar.jp-mod-left [data-id="sb-panel"]')
+  ).toBeVisible();
   await page.sidebar.openTab('sb-panel');
   const panel = page.locator('#sb-panel');
   await expect(panel).toBeVisible();
@@ -54,19 +56,41 @@ test.describe('servebook panel', () => {
     await item.getByRole('button', { name: `Inspect model ${MODEL}` }).click();
     const inspector = page.locator('.sb-inspector').filter({ hasText: MODEL });
     const signature = inspector.locator('.sb-signature');
-    await expect(signature.getByRole('table', { name: 'Inputs schema' })).toContainText('sepal_length');
-    await expect(signature.getByRole('table', { name: 'Inputs schema' })).toContainText('petal_length');
-    await expect(signature.getByRole('table', { name: 'Inputs schema' })).toContainText('double');
-    await expect(signature.getByRole('table', { name: 'Params schema' })).toContainText('scale');
-    await expect(inspector.locator('.sb-trust').first()).toHaveAttribute('data-verdict', 'executes_code');
-    await expect(inspector.getByRole('table', { name: 'Files' })).toContainText('python_model.pkl');
+    await expect(
+      signature.getByRole('table', { name: 'Inputs schema' })
+    ).toContainText('sepal_length');
+    await expect(
+      signature.getByRole('table', { name: 'Inputs schema' })
+    ).toContainText('petal_length');
+    await expect(
+      signature.getByRole('table', { name: 'Inputs schema' })
+    ).toContainText('double');
+    await expect(
+      signature.getByRole('table', { name: 'Params schema' })
+    ).toContainText('scale');
+    await expect(inspector.locator('.sb-trust').first()).toHaveAttribute(
+      'data-verdict',
+      'executes_code'
+    );
+    await expect(inspector.getByRole('table', { name: 'Files' })).toContainText(
+      'python_model.pkl'
+    );
 
     // Serve → ready.
     await inspector.getByRole('button', { name: `Serve ${MODEL}` }).click();
     const server = inspector.locator('.sb-server').first();
-    await expect(server.locator('.sb-badge')).toHaveAttribute('data-state', /starting|ready/);
-    await expect(server.locator('.sb-badge')).toHaveAttribute('data-state', 'ready', { timeout: 60000 });
-    await expect(server.locator('.sb-server-url')).toContainText('http://127.0.0.1:');
+    await expect(server.locator('.sb-badge')).toHaveAttribute(
+      'data-state',
+      /starting|ready/
+    );
+    await expect(server.locator('.sb-badge')).toHaveAttribute(
+      'data-state',
+      'ready',
+      { timeout: 60000 }
+    );
+    await expect(server.locator('.sb-server-url')).toContainText(
+      'http://127.0.0.1:'
+    );
     const serverId = await server.getAttribute('data-server-id');
     expect(serverId).toBeTruthy();
 
@@ -86,10 +110,14 @@ test.describe('servebook panel', () => {
 
     // Raw JSON is one click away.
     await console_.getByRole('button', { name: 'Raw JSON' }).click();
-    await expect(console_.locator('.sb-result .sb-raw')).toContainText('"predictions"');
+    await expect(console_.locator('.sb-result .sb-raw')).toContainText(
+      '"predictions"'
+    );
     await console_.getByRole('button', { name: 'Show table' }).click();
 
-    await page.locator('.sb-inspector-widget').evaluate(node => node.scrollTo(0, 0));
+    await page
+      .locator('.sb-inspector-widget')
+      .evaluate(node => node.scrollTo(0, 0));
     await page.screenshot({ path: testInfo.outputPath('panel-light.png') });
     await console_.getByLabel(/^scale/).fill('1');
 
@@ -104,7 +132,9 @@ test.describe('servebook panel', () => {
 
     // CSV: converted from the current data, sent as text/csv.
     await console_.locator('.sb-format[data-format="csv"]').click();
-    await expect(body).toHaveValue('sepal_length,petal_length\n5.5,1.5\n6,4.5\n');
+    await expect(body).toHaveValue(
+      'sepal_length,petal_length\n5.5,1.5\n6,4.5\n'
+    );
     await console_.getByRole('button', { name: 'Send', exact: true }).click();
     await expect(console_.locator('.sb-status')).toHaveText('HTTP 200');
     await expect.poll(() => predictions(inspector)).toEqual(['7', '10.5']);
@@ -114,26 +144,41 @@ test.describe('servebook panel', () => {
     await body.fill(badCsv);
     await console_.getByRole('button', { name: 'Send', exact: true }).click();
     await expect(console_.locator('.sb-status')).toHaveText('HTTP 400');
-    const direct = await page.request.post(`/servebook/servers/${serverId}/invocations`, {
-      headers: { 'Content-Type': 'text/csv' },
-      data: badCsv
-    });
+    const direct = await page.request.post(
+      `/servebook/servers/${serverId}/invocations`,
+      {
+        headers: { 'Content-Type': 'text/csv' },
+        data: badCsv
+      }
+    );
     expect(direct.status()).toBe(400);
-    const serverMessage = ((await direct.json()) as { message: string }).message;
+    const serverMessage = ((await direct.json()) as { message: string })
+      .message;
     expect(serverMessage).toContain('petal_length');
-    await expect(console_.locator('.sb-result-error')).toHaveText(serverMessage);
+    await expect(console_.locator('.sb-result-error')).toHaveText(
+      serverMessage
+    );
 
     // Dark theme: same panel, theme colours.
     await page.theme.setDarkTheme();
     await expect(console_.locator('.sb-status')).toBeVisible();
-    await page.locator('.sb-inspector-widget').evaluate(node => node.scrollTo(0, 0));
+    await page
+      .locator('.sb-inspector-widget')
+      .evaluate(node => node.scrollTo(0, 0));
     await page.screenshot({ path: testInfo.outputPath('panel-dark.png') });
     await page.theme.setLightTheme();
 
     // The sidebar lists the running server; Stop in the inspector stops it.
-    await expect(panel.locator(`.sb-server[data-server-id="${serverId}"]`)).toBeVisible();
-    await server.getByRole('button', { name: `Stop server ${serverId} of ${MODEL}` }).click();
-    await expect(server.locator('.sb-badge')).toHaveAttribute('data-state', 'stopped');
+    await expect(
+      panel.locator(`.sb-server[data-server-id="${serverId}"]`)
+    ).toBeVisible();
+    await server
+      .getByRole('button', { name: `Stop server ${serverId} of ${MODEL}` })
+      .click();
+    await expect(server.locator('.sb-badge')).toHaveAttribute(
+      'data-state',
+      'stopped'
+    );
     await expect(console_).toHaveCount(0);
     const after = await page.request.get(`/servebook/servers/${serverId}`);
     expect(((await after.json()) as { state: string }).state).toBe('stopped');
@@ -143,22 +188,32 @@ test.describe('servebook panel', () => {
     page
   }) => {
     const panel = await openPanel(page);
-    await expect(panel.locator(`.sb-model[data-path="${BROKEN}"]`)).toBeVisible();
+    await expect(
+      panel.locator(`.sb-model[data-path="${BROKEN}"]`)
+    ).toBeVisible();
 
     // Right-click the MLmodel file → "Inspect Model" opens the inspector of its folder.
     await page.sidebar.openTab('filebrowser');
     expect(await page.filebrowser.openDirectory(BROKEN)).toBe(true);
     await page
-      .locator('.jp-DirListing-item', { has: page.locator('.jp-DirListing-itemText', { hasText: /^MLmodel$/ }) })
+      .locator('.jp-DirListing-item', {
+        has: page.locator('.jp-DirListing-itemText', { hasText: /^MLmodel$/ })
+      })
       .click({ button: 'right' });
     await page.getByRole('menuitem', { name: 'Inspect Model' }).click();
     const inspector = page.locator('.sb-inspector').filter({ hasText: BROKEN });
-    await expect(inspector.getByRole('table', { name: 'Inputs schema' })).toContainText('sepal_length');
+    await expect(
+      inspector.getByRole('table', { name: 'Inputs schema' })
+    ).toContainText('sepal_length');
 
     // Serving it fails at load time: the card shows the exit code, the message and the log tail.
     await inspector.getByRole('button', { name: `Serve ${BROKEN}` }).click();
     const server = inspector.locator('.sb-server').first();
-    await expect(server.locator('.sb-badge')).toHaveAttribute('data-state', 'failed', { timeout: 60000 });
+    await expect(server.locator('.sb-badge')).toHaveAttribute(
+      'data-state',
+      'failed',
+      { timeout: 60000 }
+    );
     await expect(server.getByRole('alert')).toContainText(/Exit code: -?\d+\./);
     const log = server.getByLabel('Server log tail');
     await expect(log).not.toHaveText('(no output yet)');
@@ -170,12 +225,18 @@ test.describe('servebook panel', () => {
     await expect(inspector.locator('.sb-server')).toHaveCount(0);
     await openPanel(page);
     await panel.getByRole('button', { name: `Serve model ${BROKEN}` }).click();
-    await expect(inspector.locator('.sb-server .sb-badge')).toHaveAttribute('data-state', 'failed', {
-      timeout: 60000
-    });
+    await expect(inspector.locator('.sb-server .sb-badge')).toHaveAttribute(
+      'data-state',
+      'failed',
+      {
+        timeout: 60000
+      }
+    );
   });
 
-  test('a panel mounted while the model changes shows the current state', async ({ page }) => {
+  test('a panel mounted while the model changes shows the current state', async ({
+    page
+  }) => {
     // The panel reads the model while React renders it and connects to its signals only in a later
     // effect. On a busy page (JupyterLab starting, where this first showed up as a model list stuck
     // on its first scan) a change in between used to be lost for good. Force that gap: slow the CPU
@@ -197,9 +258,14 @@ test.describe('servebook panel', () => {
               dispose(): void;
             };
             const app = (window as any).jupyterapp;
-            const widgets = Array.from(app.shell.widgets('left') as Iterable<Panel>);
+            const widgets = Array.from(
+              app.shell.widgets('left') as Iterable<Panel>
+            );
             const original = widgets.find(widget => widget.id === 'sb-panel')!;
-            const Ctor = original.constructor as new (model: unknown, commands: unknown) => Panel;
+            const Ctor = original.constructor as new (
+              model: unknown,
+              commands: unknown
+            ) => Panel;
             const mounted = new Ctor(original.model, original.commands);
             mounted.id = 'sb-panel-mounted';
             const committed = new Promise<void>(resolve => {
@@ -210,14 +276,19 @@ test.describe('servebook panel', () => {
                   resolve();
                 }
               });
-              observer.observe(mounted.node, { childList: true, subtree: true });
+              observer.observe(mounted.node, {
+                childList: true,
+                subtree: true
+              });
             });
             app.shell.add(mounted, 'left', { rank: 2000 });
             await committed;
             const snapshot = () => ({
               filtered: original.model.filteredModels.length,
               shown: mounted.node.querySelectorAll('.sb-model').length,
-              filterBox: (mounted.node.querySelector('.sb-filter') as HTMLInputElement).value
+              filterBox: (
+                mounted.node.querySelector('.sb-filter') as HTMLInputElement
+              ).value
             });
             // Wait until the mounted panel shows the model's state, within a bound. Measured: it
             // catches up 1.0-2.6 s after the change under this throttling on a loaded 2-core
@@ -225,7 +296,8 @@ test.describe('servebook panel', () => {
             const deadline = performance.now() + 30000;
             let result = snapshot();
             while (
-              (result.filterBox !== filter || result.shown !== result.filtered) &&
+              (result.filterBox !== filter ||
+                result.shown !== result.filtered) &&
               performance.now() < deadline
             ) {
               await new Promise(resolve => setTimeout(resolve, 25));
