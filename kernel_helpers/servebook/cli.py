@@ -191,7 +191,7 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 def _predict(args: argparse.Namespace) -> int:
-    from .load import load_model
+    from .format.load import load_model
     from .serve import protocol
 
     if args.input_path:

@@ -14,7 +14,7 @@ from sample_models import Doubler, Echo, NoContext
 
 import servebook as sb
 from servebook.errors import SaveError
-from servebook.model_format import Model
+from servebook.format.mlmodel import Model
 
 
 def _leftovers(directory):

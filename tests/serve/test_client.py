@@ -9,7 +9,6 @@ import pandas as pd
 import pytest
 from fixture_models import COLUMNS, ROWS, expected_scores
 
-from servebook.client import ScoringClient, encode_request
 from servebook.errors import (
     InvalidInputError,
     PredictionError,
@@ -17,6 +16,7 @@ from servebook.errors import (
     ServerUnavailableError,
     SignatureError,
 )
+from servebook.serve.client import ScoringClient, encode_request
 from servebook.serve.process import LocalServer
 
 FRAME = pd.DataFrame(ROWS, columns=COLUMNS)

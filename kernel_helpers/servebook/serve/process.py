@@ -30,9 +30,9 @@ from collections import deque
 from pathlib import Path
 from typing import Any
 
-from ..client import ScoringClient
 from ..errors import ServerError, ServerStartError, ServerTimeoutError
 from ._watchdog import PARENT_PID_ENV
+from .client import ScoringClient
 
 __all__ = ["LocalServer", "serve"]
 

@@ -435,7 +435,7 @@ def _cast_columns(frame: Any, plan: InputPlan) -> Any:
     """Cast columns to the schema's dtypes, as MLflow's parser does (``"1.5"`` -> 1.5, null -> NaN)."""
     if plan.schema is None or plan.tensor_dtype is not None or not len(frame.columns):
         return frame
-    from ..enforcement import coerce_json_columns
+    from ..signature.enforce import coerce_json_columns
 
     return coerce_json_columns(frame, plan.schema)
 

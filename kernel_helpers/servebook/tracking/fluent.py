@@ -499,7 +499,7 @@ def log_model(
 ) -> ModelInfo:
     """Save a pyfunc model into the active run (MLflow's ``mlflow.pyfunc.log_model``).
 
-    Takes every argument of :func:`servebook.save.save_model` (``artifacts``, ``code_paths`` or
+    Takes every argument of :func:`servebook.format.save.save_model` (``artifacts``, ``code_paths`` or
     the older ``code_path``, ``signature``, ``input_example``, ``pip_requirements``, ``metadata``
     ...) plus the model's run-relative ``name`` (``artifact_path`` is the older spelling;
     default ``"model"``). Outside a run, a run is started, as MLflow does. The model is stored as
@@ -512,8 +512,8 @@ def log_model(
             local store's is removed, never having been listed).
         TrackingError, TrackingServerError: the store failed.
     """
-    from ..model_format import Model
-    from ..save import save_model
+    from ..format.mlmodel import Model
+    from ..format.save import save_model
     from .file_store import FileStore
 
     del await_registration_for

@@ -13,7 +13,7 @@ import datetime as _dt
 from enum import Enum
 from typing import Any
 
-from .errors import SignatureError, bounded_repr
+from ..errors import SignatureError, bounded_repr
 
 __all__ = ["AnyType", "Array", "ColSpecType", "DataType", "Map", "Object", "Property"]
 

@@ -10,9 +10,11 @@ Dumping (:func:`dump`):
     no second load of the model.
 
 Loading (:func:`load`): an Unpickler whose ``find_class`` maps the MLflow names that MLflow 3.x
-pickles contain onto servebook (see :mod:`servebook.flavors.mlflow_pickles`), so MLflow-saved
+pickles contain onto servebook (see :mod:`servebook.format.flavors.mlflow_pickles`), so MLflow-saved
 models load without mlflow installed. Any other ``mlflow.*`` name gives a LoadError that says
-which mlflow to install.
+which mlflow to install. A model may also hold servebook objects (a signature, a context ...), which
+the pickle names by module path: the paths of servebook 0.1.0's flat layout are mapped onto the
+modules that own those names now (:data:`MOVED_MODULES`).
 """
 
 from __future__ import annotations
@@ -28,9 +30,38 @@ from typing import IO, Any
 
 from .flavors.mlflow_pickles import mlflow_object
 
-__all__ = ["dump", "load", "loads"]
+__all__ = ["MOVED_MODULES", "dump", "load", "loads"]
 
 _MLFLOW_MODEL_MODULE = "mlflow.pyfunc.model"
+
+#: servebook 0.1.0 module -> the module that owns its names since the subpackage layout
+MOVED_MODULES: dict[str, str] = {
+    "servebook.model_format": "servebook.format.mlmodel",
+    "servebook.save": "servebook.format.save",
+    "servebook.load": "servebook.format.load",
+    "servebook.requirements": "servebook.format.requirements",
+    "servebook.input_example": "servebook.format.input_example",
+    "servebook._pickling": "servebook.format.pickling",
+    "servebook._code_paths": "servebook.format.code_paths",
+    "servebook.python_model": "servebook.format.python_model",
+    "servebook.flavors": "servebook.format.flavors",
+    "servebook.flavors.python_function": "servebook.format.flavors.python_function",
+    "servebook.flavors.sklearn": "servebook.format.flavors.sklearn",
+    "servebook.flavors.mlflow_pickles": "servebook.format.flavors.mlflow_pickles",
+    "servebook.data_types": "servebook.signature.types",
+    "servebook.schema": "servebook.signature.schema",
+    "servebook.param_schema": "servebook.signature.params",
+    "servebook.schema_inference": "servebook.signature.inference",
+    "servebook.enforcement": "servebook.signature.enforce",
+    "servebook.tensor_enforcement": "servebook.signature.enforce.tensors",
+    "servebook.param_enforcement": "servebook.signature.enforce.params",
+    "servebook.value_enforcement": "servebook.signature.enforce.values",
+    "servebook.json_coercion": "servebook.signature.enforce.json_coercion",
+    "servebook.inspection_env": "servebook.inspection.environment",
+    "servebook.inspection_trust": "servebook.inspection.trust",
+    "servebook.inspection_text": "servebook.inspection.text",
+    "servebook.client": "servebook.serve.client",
+}
 
 
 def _is_mlflow(module: str) -> bool:
@@ -71,6 +102,8 @@ class _Unpickler(pickle.Unpickler):
                 return _class_setstate
         elif _is_mlflow(module) and module.split(".")[0] not in sys.modules:
             return mlflow_object(module, name)
+        elif module in MOVED_MODULES:
+            module = MOVED_MODULES[module]
         return super().find_class(module, name)
 
 

@@ -2,7 +2,7 @@
 
 URIs: a local path, ``file://``; ``runs:/`` and ``models:/`` are downloaded through
 :func:`servebook.tracking.artifacts.download_model_uri`. The ``python_function`` flavor's
-``loader_module`` picks the loader (:mod:`servebook.flavors`). Loading runs the model's code (its
+``loader_module`` picks the loader (:mod:`servebook.format.flavors`). Loading runs the model's code (its
 pickle and ``code/``): load only models you trust. Inspecting without running anything is
 :func:`servebook.inspect`.
 """
@@ -17,13 +17,13 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlparse
 from urllib.request import url2pathname
 
-from . import _code_paths
-from .errors import LoadError
+from ..errors import LoadError
+from . import code_paths
 from .flavors import loader_for
-from .model_format import Model
+from .mlmodel import Model
 
 if TYPE_CHECKING:
-    from .signature import ParamSchema, Schema
+    from ..signature import ParamSchema, Schema
 
 __all__ = ["PyFuncModel", "load_model"]
 
@@ -36,7 +36,7 @@ class PyFuncModel:
     """A loaded model: ``predict(data, params=None)`` checks input and params, then calls the model.
 
     Attributes:
-        metadata: the :class:`~servebook.model_format.Model` read from ``MLmodel``.
+        metadata: the :class:`~servebook.format.mlmodel.Model` read from ``MLmodel``.
         model_dir: the local model directory.
         loader_module: the flavor's ``loader_module`` (``mlflow.pyfunc.model``, ``mlflow.sklearn``).
     """
@@ -50,11 +50,11 @@ class PyFuncModel:
         self._params_schema: ParamSchema | None = metadata.get_params_schema()
         # the model's code/ is importable only inside its calls: lazy imports in predict work
         code = getattr(impl, "code", None)
-        self._scope = code if isinstance(code, _code_paths.LoadedCode) and code.roots else None
-        self._call = _code_paths.scoped_call(self._scope, _make_call(impl))
+        self._scope = code if isinstance(code, code_paths.LoadedCode) and code.roots else None
+        self._call = code_paths.scoped_call(self._scope, _make_call(impl))
         self._input_example: Any = _NO_INPUT_EXAMPLE
         if self._input_schema is not None or self._params_schema is not None:
-            from .enforcement import enforce_input, enforce_params
+            from ..signature.enforce import enforce_input, enforce_params
 
             self._enforce_input = enforce_input
             self._enforce_params = enforce_params
@@ -95,7 +95,7 @@ class PyFuncModel:
         if not hasattr(stream, "__next__"):
             return stream
         # a generator's body runs on each next(): keep the model's code importable there too
-        return _code_paths.scoped_iterator(self._scope, stream)
+        return code_paths.scoped_iterator(self._scope, stream)
 
     @property
     def model_config(self) -> dict[str, Any]:
@@ -147,7 +147,7 @@ def _local_model_dir(model_uri: str | os.PathLike[str]) -> Path:
         text = text.decode()
     parsed = urlparse(text)
     if parsed.scheme in ("runs", "models"):
-        from .tracking.artifacts import download_model_uri
+        from ..tracking.artifacts import download_model_uri
 
         return Path(download_model_uri(text))
     if parsed.scheme == "file":

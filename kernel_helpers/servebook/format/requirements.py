@@ -1,7 +1,7 @@
 """Requirements of a saved model, inferred from the live process, and the three environment files.
 
 Inference needs no subprocess and never loads the model again: the pickler records every module the
-pickle refers to (see :mod:`servebook._pickling`), the ``code_paths`` files are parsed for their
+pickle refers to (see :mod:`servebook.format.pickling`), the ``code_paths`` files are parsed for their
 imports, and each top-level module is mapped to the installed distribution that provides it
 (``importlib.metadata.packages_distributions``), pinned to the installed version. Standard-library
 modules, ``__main__``, the modules shipped in ``code/`` and servebook itself are skipped.
@@ -29,7 +29,7 @@ import sys
 from collections.abc import Iterable
 from pathlib import Path
 
-from .model_format import MLFLOW_FORMAT_VERSION, dump_yaml
+from .mlmodel import MLFLOW_FORMAT_VERSION, dump_yaml
 
 __all__ = [
     "default_requirements",

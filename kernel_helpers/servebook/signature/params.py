@@ -1,7 +1,7 @@
 """Inference parameters: :class:`ParamSpec` (name, type, default, shape) and :class:`ParamSchema`.
 
 A spec's default is checked and converted on construction with the same rules that
-:func:`servebook.enforcement.enforce_params` applies to the params of a request.
+:func:`servebook.signature.enforce.enforce_params` applies to the params of a request.
 """
 
 from __future__ import annotations
@@ -10,10 +10,10 @@ import json
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from .data_types import DataType, Object, type_to_dict
-from .errors import SignatureError, bounded_repr
-from .param_enforcement import convert_param_value
+from ..errors import SignatureError, bounded_repr
+from .enforce.params import convert_param_value
 from .schema import load_json_entries
+from .types import DataType, Object, type_to_dict
 
 __all__ = ["ParamSchema", "ParamSpec"]
 

@@ -23,9 +23,10 @@ from urllib.parse import urlparse
 
 import yaml
 
-from . import _code_paths, _pickling, requirements
-from .errors import SaveError
-from .model_format import (
+from ..errors import SaveError
+from . import code_paths as _code_paths
+from . import pickling, requirements
+from .mlmodel import (
     ARTIFACTS_DIRNAME,
     CODE_DIRNAME,
     CONDA_ENV_FILENAME,
@@ -39,7 +40,7 @@ from .model_format import (
 from .python_model import PythonModelContext, _FunctionPythonModel
 
 if TYPE_CHECKING:
-    from .signature import ModelSignature
+    from ..signature import ModelSignature
 
 __all__ = ["save_model"]
 
@@ -404,7 +405,7 @@ def _infer_signature(
     model_config: dict[str, Any] | None,
 ) -> ModelSignature | None:
     """MLflow's behaviour: load_context + predict on the example, then infer inputs, outputs, params."""
-    from .signature import infer_signature
+    from ..signature import infer_signature
 
     example, params = _split_example(input_example)
     output = None
@@ -467,7 +468,7 @@ def _write_model(
 
     with open(stage / PYTHON_MODEL_FILENAME, "wb") as out:
         try:
-            modules = _pickling.dump(python_model, out, by_value=by_value_modules)
+            modules = pickling.dump(python_model, out, by_value=by_value_modules)
         except Exception as exc:
             raise SaveError(
                 f"The model cannot be pickled with cloudpickle: {type(exc).__name__}: {exc}. Objects such "

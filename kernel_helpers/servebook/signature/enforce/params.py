@@ -1,4 +1,4 @@
-"""Checking and converting inference params against a :class:`~servebook.param_schema.ParamSchema`.
+"""Checking and converting inference params against a :class:`~servebook.signature.params.ParamSchema`.
 
 :func:`enforce_params` fills defaults, drops unknown params with a logged warning and converts the
 values it may (int to float and so on, as MLflow does); :func:`convert_param_value` checks one value
@@ -11,12 +11,12 @@ import datetime as _dt
 import logging
 from typing import TYPE_CHECKING, Any
 
-from .data_types import DataType, Object
-from .errors import SignatureError, bounded_repr
-from .value_enforcement import check_value
+from ...errors import SignatureError, bounded_repr
+from ..types import DataType, Object
+from .values import check_value
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .param_schema import ParamSchema, ParamSpec
+    from ..params import ParamSchema, ParamSpec
 
 __all__ = ["convert_param_value", "enforce_params"]
 

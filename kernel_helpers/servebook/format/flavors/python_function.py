@@ -1,7 +1,7 @@
 """Loader for ``loader_module: mlflow.pyfunc.model``: a pickled custom PythonModel.
 
 Steps: warn once on a Python-minor or cloudpickle version mismatch; import the model's ``code/``
-inside a scope (:mod:`servebook._code_paths`); unpickle ``python_model.pkl`` with MLflow's names
+inside a scope (:mod:`servebook.format.code_paths`); unpickle ``python_model.pkl`` with MLflow's names
 mapped onto servebook; build the context (absolute artifact paths, model_config) and call
 ``load_context``, still inside the scope.
 """
@@ -13,9 +13,9 @@ import warnings
 from pathlib import Path
 from typing import Any
 
-from .. import _code_paths, _pickling
-from ..errors import LoadError, ModelFormatError
-from ..model_format import PYTHON_MODEL_FILENAME, Model
+from ...errors import LoadError, ModelFormatError
+from .. import code_paths, pickling
+from ..mlmodel import PYTHON_MODEL_FILENAME, Model
 from ..python_model import PythonModelContext
 
 __all__ = ["ModelEnvironmentWarning", "PythonFunctionModel", "load"]
@@ -28,7 +28,7 @@ class ModelEnvironmentWarning(UserWarning):
 class PythonFunctionModel:
     """A loaded custom model: the unpickled object, its context and the modules its code/ provided."""
 
-    def __init__(self, python_model: Any, context: PythonModelContext, code: _code_paths.LoadedCode) -> None:
+    def __init__(self, python_model: Any, context: PythonModelContext, code: code_paths.LoadedCode) -> None:
         self.raw_model = python_model
         self.context = context
         self.code = code
@@ -94,10 +94,10 @@ def load(
         config.update(model_config)
     _check_versions(conf, suppress_warnings)
 
-    with _code_paths.code_scope(code_dir) as code:
+    with code_paths.code_scope(code_dir) as code:
         try:
             with open(pickle_path, "rb") as file:
-                python_model = _pickling.load(file)
+                python_model = pickling.load(file)
         except FileNotFoundError:
             raise LoadError(f"The model's pickle {pickle_path.name} is missing from {model_dir}.") from None
         except LoadError:

@@ -13,10 +13,10 @@ import datetime as _dt
 import sys
 from typing import Any
 
-from .data_types import AnyType, Array, ColSpecType, DataType, Map, Object, Property
-from .errors import SignatureError, bounded_repr
-from .param_schema import ParamSchema, ParamSpec
+from ..errors import SignatureError, bounded_repr
+from .params import ParamSchema, ParamSpec
 from .schema import ColSpec, Schema, TensorSpec
+from .types import AnyType, Array, ColSpecType, DataType, Map, Object, Property
 
 __all__ = ["infer_param_schema", "infer_schema"]
 

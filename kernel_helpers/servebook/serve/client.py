@@ -16,7 +16,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from .errors import (
+from ..errors import (
     InvalidInputError,
     PredictionError,
     ServebookError,

@@ -10,14 +10,14 @@ Found empirically by saving models with MLflow 3.17.2 and listing the globals th
   refers to ``_validate_model_input`` and ``MlflowException`` only when ``predict`` has supported
   type hints.
 
-:mod:`servebook._pickling` consults :func:`mlflow_object` only when mlflow is not installed.
+:mod:`servebook.format.pickling` consults :func:`mlflow_object` only when mlflow is not installed.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from ..errors import LoadError
+from ...errors import LoadError
 
 __all__ = ["mlflow_object"]
 
@@ -42,7 +42,7 @@ _NAMES: dict[tuple[str, str], Any] = {}
 
 
 def _fill() -> None:
-    from ..errors import ModelError
+    from ...errors import ModelError
     from ..python_model import PythonModel, PythonModelContext, _FunctionPythonModel
 
     model = "mlflow.pyfunc.model"

@@ -5,7 +5,7 @@ signature JSON strings, the input example files, ``requirements.txt``/``conda.ya
 ``meta.yaml`` files and file metadata. It never unpickles, never imports ``loader_module`` and never
 executes or imports anything from the model directory; a malformed model yields a report whose
 ``error`` says what is wrong instead of an exception. The environment comparison lives in
-:mod:`servebook.inspection_env`, the file listing and trust verdict in :mod:`servebook.inspection_trust`.
+:mod:`.environment`, the file listing and trust verdict in :mod:`.trust`.
 
 Must not import pandas, numpy, jupyter_server, tornado or mlflow (the Jupyter server extension uses it).
 """
@@ -20,8 +20,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlparse
 
-from .inspection_env import EnvironmentReport, check_environment
-from .inspection_trust import FileEntry, TrustReport, assess_trust, list_files
+from .environment import EnvironmentReport, check_environment
+from .trust import FileEntry, TrustReport, assess_trust, list_files
 
 __all__ = [
     "ColumnInfo",
@@ -257,7 +257,7 @@ class ModelReport:
         }
 
     def __str__(self) -> str:
-        from .inspection_text import render_report
+        from .text import render_report
 
         return render_report(self)
 
@@ -266,7 +266,7 @@ class ModelReport:
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any] | None:
         # In a Jupyter kernel: the model card widget; elsewhere None, so the text above is shown.
-        from .widgets import model_card_bundle
+        from ..widgets import model_card_bundle
 
         return model_card_bundle(self, include=include, exclude=exclude)
 
@@ -507,7 +507,7 @@ def _resolve_uri(model_uri: str | os.PathLike[str]) -> tuple[Path | None, str | 
         path = Path(unquote(parsed.path))
     elif parsed.scheme in ("runs", "models", "mlflow-artifacts"):
         try:
-            from .tracking.artifacts import download_model_uri
+            from ..tracking.artifacts import download_model_uri
         except ImportError:
             return None, f"Cannot resolve {text!r}: tracking support is not available. Pass a local path."
         try:

@@ -60,10 +60,10 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
-from .errors import ModelFormatError
+from ..errors import ModelFormatError
 
 if TYPE_CHECKING:
-    from .signature import ModelSignature, ParamSchema, Schema
+    from ..signature import ModelSignature, ParamSchema, Schema
 
 __all__ = [
     "CODE_DIRNAME",
@@ -118,7 +118,7 @@ def _utc_now() -> str:
 
 
 def _servebook_version() -> str:
-    from ._version import __version__
+    from .._version import __version__
 
     return __version__
 
@@ -171,7 +171,7 @@ class Model:
         cached = self.__dict__.get("_signature_cache")
         if cached is not None and cached[0] is self.signature_dict:
             return cached[1]
-        from .signature import ModelSignature
+        from ..signature import ModelSignature
 
         try:
             parsed = ModelSignature.from_dict(self.signature_dict)

@@ -1,21 +1,8 @@
-"""Model signatures: what a model takes (columns or tensors), what it returns, and its params.
+"""``ModelSignature`` (inputs, outputs and params of a model) and ``infer_signature``.
 
-The classes mirror MLflow's ``mlflow.models`` / ``mlflow.types`` names and serialise to exactly the
-JSON text MLflow writes into the ``signature:`` mapping of an ``MLmodel`` file, so a signature written
-by either tool reads back unchanged in the other.
-
-This module owns :class:`ModelSignature` and :func:`infer_signature`, and is the one place to import
-every signature class from. The classes live in the modules named for them:
-
-* :mod:`servebook.data_types`: :class:`DataType` and the nested :class:`Array`, :class:`Object`
-  (with :class:`Property`), :class:`Map` and :class:`AnyType`.
-* :mod:`servebook.schema`: :class:`ColSpec` (tabular input), :class:`TensorSpec` (numpy arrays) and
-  :class:`Schema`, which holds one kind only.
-* :mod:`servebook.param_schema`: :class:`ParamSpec` and :class:`ParamSchema`, the inference-time
-  parameters with their defaults.
-* :mod:`servebook.schema_inference`: describing example data as a schema.
-
-Importing this module is cheap: numpy and pandas are imported inside the functions that need them.
+A signature serialises to exactly the JSON text MLflow writes into the ``signature:`` mapping of an
+``MLmodel`` file, so a signature written by either tool reads back unchanged in the other. Importing
+this module is cheap: numpy and pandas are imported inside the functions that need them.
 """
 
 from __future__ import annotations
@@ -23,27 +10,13 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from .data_types import AnyType, Array, DataType, Map, Object, Property
-from .errors import SignatureError, bounded_repr
-from .param_schema import ParamSchema, ParamSpec
-from .schema import ColSpec, Schema, TensorSpec
-from .schema_inference import infer_param_schema, infer_schema
+from ..errors import SignatureError, bounded_repr
+from .inference import infer_param_schema, infer_schema
+from .params import ParamSchema
+from .schema import ColSpec, Schema
+from .types import AnyType
 
-__all__ = [
-    "AnyType",
-    "Array",
-    "ColSpec",
-    "DataType",
-    "Map",
-    "ModelSignature",
-    "Object",
-    "ParamSchema",
-    "ParamSpec",
-    "Property",
-    "Schema",
-    "TensorSpec",
-    "infer_signature",
-]
+__all__ = ["ModelSignature", "infer_signature"]
 
 _logger = logging.getLogger("servebook.signature")
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Any
 
-from .data_types import AnyType, Array, DataType, Map, Object
-from .errors import SignatureError, bounded_repr
+from ...errors import SignatureError, bounded_repr
+from ..types import AnyType, Array, DataType, Map, Object
 
 __all__ = ["check_value"]
 

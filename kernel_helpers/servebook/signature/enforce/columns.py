@@ -1,20 +1,10 @@
-"""Checking and converting model input and params against a signature, the way MLflow does.
+"""Column schemas: :func:`enforce_input` turns the input into what the schema describes.
 
-This module owns :func:`enforce_input` (``PyFuncModel.predict`` calls it): it turns the input into
-what the schema describes, allowing only casts that cannot change values. Column schemas are handled
-here (the input becomes a DataFrame); tensor schemas in :mod:`servebook.tensor_enforcement`.
-
-It also re-exports the other entry points, so they can all be imported from here:
-
-* :func:`enforce_params` and :func:`convert_param_value` (:mod:`servebook.param_enforcement`):
-  fill defaults and check the types of inference params.
-* :func:`column_dtypes` and :func:`coerce_json_columns` (:mod:`servebook.json_coercion`): what the
-  scoring server uses to parse JSON and CSV straight into the schema's dtypes (the lenient,
-  MLflow-server-side conversion).
-
-Every failure is a :class:`~servebook.errors.SignatureError` whose message names the column or
-param, says what was expected and what to do; inputs are shown with ``bounded_repr`` only.
-numpy and pandas are imported inside the functions.
+The input becomes a DataFrame with the schema's columns, allowing only casts that cannot change
+values; tensor schemas are handed to :mod:`.tensors`. Every failure is a
+:class:`~servebook.errors.SignatureError` whose message names the column, says what was expected and
+what to do; inputs are shown with ``bounded_repr`` only. numpy and pandas are imported inside the
+functions.
 """
 
 from __future__ import annotations
@@ -22,17 +12,15 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING, Any
 
-from .data_types import AnyType, Array, DataType, Object
-from .errors import SignatureError, bounded_repr
-from .json_coercion import coerce_json_columns, column_dtypes
-from .param_enforcement import convert_param_value, enforce_params
-from .tensor_enforcement import enforce_tensors
-from .value_enforcement import check_value
+from ...errors import SignatureError, bounded_repr
+from ..types import AnyType, Array, DataType, Object
+from .tensors import enforce_tensors
+from .values import check_value
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .schema import Schema
+    from ..schema import Schema
 
-__all__ = ["coerce_json_columns", "column_dtypes", "convert_param_value", "enforce_input", "enforce_params"]
+__all__ = ["enforce_input"]
 
 _logger = logging.getLogger("servebook.enforcement")
 

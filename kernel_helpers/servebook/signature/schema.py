@@ -1,6 +1,6 @@
 """Input and output schemas: a :class:`Schema` is an ordered list of :class:`ColSpec` or :class:`TensorSpec`.
 
-Column specs describe tabular data (a type from :mod:`servebook.data_types`, an optional name and
+Column specs describe tabular data (a type from :mod:`servebook.signature.types`, an optional name and
 whether the column is required); tensor specs describe numpy arrays (dtype and shape, -1 for any size).
 ``Schema.to_json``/``Schema.from_json`` give the JSON text MLflow writes. numpy is imported only
 where a numpy dtype is asked for.
@@ -12,8 +12,8 @@ import json
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from .data_types import ColSpecType, DataType, type_from_json, type_to_dict
-from .errors import SignatureError, bounded_repr
+from ..errors import SignatureError, bounded_repr
+from .types import ColSpecType, DataType, type_from_json, type_to_dict
 
 __all__ = ["ColSpec", "Schema", "TensorSpec"]
 

@@ -25,10 +25,10 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .errors import SignatureError, bounded_repr
+from ..errors import SignatureError, bounded_repr
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .signature import ModelSignature, Schema
+    from ..signature import ModelSignature, Schema
 
 __all__ = [
     "EXAMPLE_FILENAME",
@@ -190,7 +190,7 @@ def _build(example: Any) -> tuple[dict[str, Any], str, str, Any, dict[str, Any] 
     data, params = split_example(example)
     info: dict[str, Any] = {"artifact_path": EXAMPLE_FILENAME}
     if params:
-        from .schema_inference import infer_param_schema
+        from ..signature.inference import infer_param_schema
 
         infer_param_schema(params)  # raises SignatureError naming the params that cannot be described
         info["params"] = "true"
@@ -237,7 +237,7 @@ def save_input_example(
     """
     info, example_json, serving_json, data, params = _build(example)
     if signature is not None:
-        from .enforcement import enforce_input, enforce_params
+        from ..signature.enforce import enforce_input, enforce_params
 
         try:
             if signature.inputs is not None:
@@ -312,7 +312,7 @@ def load_input_example(
         else:
             frame = pd.DataFrame(stored)
         if schema is not None:
-            from .enforcement import coerce_json_columns
+            from ..signature.enforce import coerce_json_columns
 
             frame = coerce_json_columns(frame, schema)
         return frame

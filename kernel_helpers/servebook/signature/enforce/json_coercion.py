@@ -2,19 +2,19 @@
 
 :func:`column_dtypes` says what dtype to parse each input as; :func:`coerce_json_columns` casts a
 parsed DataFrame (strings to numbers, base64 to bytes, ISO strings to datetimes) before
-:func:`~servebook.enforcement.enforce_input` checks it strictly, as MLflow's scoring server does.
+:func:`~servebook.signature.enforce.enforce_input` checks it strictly, as MLflow's scoring server does.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from .data_types import AnyType, DataType
-from .errors import SignatureError, bounded_repr
-from .value_enforcement import check_value
+from ...errors import SignatureError, bounded_repr
+from ..types import AnyType, DataType
+from .values import check_value
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .schema import Schema
+    from ..schema import Schema
 
 __all__ = ["coerce_json_columns", "column_dtypes"]
 

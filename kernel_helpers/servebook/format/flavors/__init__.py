@@ -1,7 +1,7 @@
 """Built-in loaders for the ``loader_module`` values servebook understands without MLflow.
 
 ``loader_module`` names MLflow's module; :data:`LOADERS` maps it to ours. Each loader takes the model
-directory, the :class:`~servebook.model_format.Model` and the model_config, and returns an object
+directory, the :class:`~servebook.format.mlmodel.Model` and the model_config, and returns an object
 with ``predict(data, params=None)`` plus ``raw_model`` (what ``unwrap_python_model`` returns).
 """
 
@@ -11,14 +11,14 @@ import importlib
 from collections.abc import Callable
 from typing import Any
 
-from ..errors import LoadError
+from ...errors import LoadError
 
 __all__ = ["LOADERS", "loader_for"]
 
 #: loader_module -> "servebook module:function" (imported only when a model needs it)
 LOADERS: dict[str, str] = {
-    "mlflow.pyfunc.model": "servebook.flavors.python_function:load",
-    "mlflow.sklearn": "servebook.flavors.sklearn:load",
+    "mlflow.pyfunc.model": "servebook.format.flavors.python_function:load",
+    "mlflow.sklearn": "servebook.format.flavors.sklearn:load",
 }
 
 # loader modules of other MLflow flavors -> the package a user should install to load them

@@ -11,8 +11,8 @@ import importlib.util
 from pathlib import Path
 from typing import Any
 
-from ..errors import LoadError, ModelFormatError
-from ..model_format import Model
+from ...errors import LoadError, ModelFormatError
+from ..mlmodel import Model
 
 __all__ = ["SklearnModel", "load"]
 
@@ -55,10 +55,10 @@ def load(
         )
     fmt = conf.get("serialization_format") or "cloudpickle"
     if fmt in ("cloudpickle", "pickle"):
-        from .. import _pickling
+        from .. import pickling
 
         with open(path, "rb") as file:
-            estimator = _pickling.load(file)
+            estimator = pickling.load(file)
     elif fmt == "skops":
         if importlib.util.find_spec("skops") is None:
             raise LoadError(

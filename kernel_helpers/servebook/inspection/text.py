@@ -6,7 +6,7 @@ import json
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from .inspection import ModelReport, SchemaTable
+    from .report import ModelReport, SchemaTable
 
 __all__ = ["render_report"]
 

@@ -1,4 +1,4 @@
-"""Checking and converting input for a tensor schema (a :class:`~servebook.schema.TensorSpec` list).
+"""Checking and converting input for a tensor schema (a :class:`~servebook.signature.schema.TensorSpec` list).
 
 :func:`enforce_tensors` returns an ndarray (unnamed schema) or a dict of name to ndarray, reshaping in
 C order when only the inner dimensions differ and casting only when no value can change.
@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from .errors import SignatureError, bounded_repr
+from ...errors import SignatureError, bounded_repr
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .schema import Schema
+    from ..schema import Schema
 
 __all__ = ["enforce_tensors"]
 
