@@ -360,7 +360,21 @@ class FileStore:
                 meta["run_name"] = value
                 _fs.write_yaml(run_dir / "meta.yaml", meta)
 
-    def search_runs(self, experiment_ids: list[str], run_view: str = "active") -> list[Run]:
+    def search_runs(
+        self,
+        experiment_ids: list[str],
+        filter_string: str = "",
+        order_by: list[str] | None = None,
+        max_results: int = 1000,
+        run_view: str = "active",
+    ) -> list[Run]:
+        from .search import filter_runs, sort_runs
+
+        return sort_runs(filter_runs(self._runs(experiment_ids, run_view), filter_string), order_by)[
+            :max_results
+        ]
+
+    def _runs(self, experiment_ids: list[str], run_view: str) -> list[Run]:
         runs: list[Run] = []
         for experiment_id in experiment_ids:
             exp = self.get_experiment(experiment_id)
@@ -397,7 +411,8 @@ class FileStore:
     def create_logged_model(self, run: Run, name: str) -> tuple[LoggedModelRecord, Path]:
         """Prepare an unpublished logged model of ``run``; return it (PENDING) and its artifact dir
         (not created yet: ``save_model`` moves the finished model there). Nothing is listed until
-        :meth:`finalize_logged_model` writes ``meta.yaml``."""
+        :meth:`finalize_logged_model` writes ``meta.yaml``, so a failed save is discarded by
+        removing the directory (:meth:`discard_logged_model`)."""
         self._check_active(self._run_dir(run.info.run_id))
         experiment_id = run.info.experiment_id
         model_id = f"m-{uuid.uuid4().hex}"
@@ -496,7 +511,8 @@ class FileStore:
                 return record
         raise TrackingError(f"Logged model {model_id!r} not found in the store at {self.root}.")
 
-    def remove_logged_model_dir(self, record: LoggedModelRecord) -> None:
+    def discard_logged_model(self, record: LoggedModelRecord) -> None:
+        """Remove a logged model whose save failed (never published: it has no ``meta.yaml``)."""
         shutil.rmtree(path_from_file_uri(record.artifact_location).parent, ignore_errors=True)
 
     # ---- registry (models:/<name>/<version>) -------------------------------------------------

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import getpass
 import json
-import logging
 import os
 import random
 import sys
@@ -36,8 +35,6 @@ from .validation import (
     validate_run_id,
     validate_tag,
 )
-
-_logger = logging.getLogger("servebook.tracking")
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -423,7 +420,6 @@ def search_runs(
     then ``metrics.<key>``, ``params.<key>``, ``tags.<key>``.
     """
     from .file_store import FileStore
-    from .search import filter_runs, sort_runs
 
     if output_format not in ("pandas", "list"):
         raise InvalidTrackingInputError(f"output_format must be 'pandas' or 'list', got {output_format!r}.")
@@ -443,12 +439,7 @@ def search_runs(
             ids = [e.experiment_id for e in store.list_experiments()]
         else:
             ids = [_current_experiment_id()]
-    if not ids:
-        runs: list[Run] = []
-    elif isinstance(store, FileStore):
-        runs = sort_runs(filter_runs(store.search_runs(ids, view), filter_string), order_by)[:max_results]
-    else:
-        runs = store.search_runs(ids, filter_string, order_by, max_results, view)
+    runs = store.search_runs(ids, filter_string, order_by, max_results, view) if ids else []
     if output_format == "list":
         return runs
     return _runs_to_frame(runs)
@@ -514,7 +505,6 @@ def log_model(
     """
     from ..format.mlmodel import Model
     from ..format.save import save_model
-    from .file_store import FileStore
 
     del await_registration_for
     if name is not None and artifact_path is not None and name != artifact_path:
@@ -530,11 +520,11 @@ def log_model(
         save_kwargs["python_model"] = python_model
     store = get_store()
     run = store.get_run(_target_run_id())
-    if isinstance(store, FileStore):
-        record, model_dir = store.create_logged_model(run, model_name)
-        staging_root = None
-    else:
-        record = store.create_logged_model(run, model_name)
+    record, local_dir = store.create_logged_model(run, model_name)
+    staging_root = None
+    if local_dir is not None:  # the store keeps models on this machine: save straight into place
+        model_dir = local_dir
+    else:  # saved here first, then uploaded through the store's artifact repository
         staging_root = Path(tempfile.mkdtemp(prefix="servebook-log-model-"))
         model_dir = staging_root / "model"
     try:
@@ -549,13 +539,7 @@ def log_model(
             artifact_repository(record.artifact_location, store).log_dir(model_dir, "")
         record = store.finalize_logged_model(record, "READY")
     except BaseException:
-        if isinstance(store, FileStore):  # not published yet (no meta.yaml): just remove it
-            store.remove_logged_model_dir(record)
-        else:
-            try:
-                store.finalize_logged_model(record, "FAILED")
-            except Exception:  # the save's own failure is re-raised below: this one must not mask it
-                _logger.exception("could not mark logged model %s as FAILED", record.model_id)
+        store.discard_logged_model(record)
         raise
     finally:
         if staging_root is not None:
