@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from . import widgets as _widgets  # noqa: F401 - installs the display hooks of reports and servers
 from ._lazy_exports import lazy_exports
 from ._version import __version__ as __version__
 
@@ -18,7 +19,7 @@ _EXPORTS: dict[str, str] = {
     "PythonModel": ".format.python_model",
     "PythonModelContext": ".format.python_model",
     "save_model": ".format.save",
-    "load_model": ".format.load",
+    "load_model": ".tracking.loading",
     "log_model": ".tracking.fluent",
     # serving
     "serve": ".serve.process",
@@ -76,7 +77,6 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from . import pyfunc as pyfunc
     from . import signature as signature
     from . import tracking as tracking
-    from .format.load import load_model as load_model
     from .format.python_model import PythonModel as PythonModel
     from .format.python_model import PythonModelContext as PythonModelContext
     from .format.save import save_model as save_model
@@ -110,3 +110,4 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from .tracking.fluent import set_tags as set_tags
     from .tracking.fluent import set_tracking_uri as set_tracking_uri
     from .tracking.fluent import start_run as start_run
+    from .tracking.loading import load_model as load_model

@@ -191,8 +191,8 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 def _predict(args: argparse.Namespace) -> int:
-    from .format.load import load_model
     from .serve import protocol
+    from .tracking.loading import load_model
 
     if args.input_path:
         with open(args.input_path, "rb") as handle:

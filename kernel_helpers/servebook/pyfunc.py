@@ -16,7 +16,7 @@ __getattr__, __dir__ = lazy_exports(
     globals(),
     {
         "save_model": ".format.save",
-        "load_model": ".format.load",
+        "load_model": ".tracking.loading",
         "PyFuncModel": ".format.load",
         "PythonModel": ".format.python_model",
         "PythonModelContext": ".format.python_model",
@@ -27,8 +27,8 @@ __getattr__, __dir__ = lazy_exports(
 
 if TYPE_CHECKING:  # pragma: no cover
     from .format.load import PyFuncModel as PyFuncModel
-    from .format.load import load_model as load_model
     from .format.python_model import PythonModel as PythonModel
     from .format.python_model import PythonModelContext as PythonModelContext
     from .format.save import save_model as save_model
     from .tracking.fluent import log_model as log_model
+    from .tracking.loading import load_model as load_model

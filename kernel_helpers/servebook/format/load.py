@@ -1,7 +1,8 @@
-"""``load_model``: read an MLflow-format model directory into a :class:`PyFuncModel`.
+"""``load_model``: read a local MLflow-format model directory into a :class:`PyFuncModel`.
 
-URIs: a local path, ``file://``; ``runs:/`` and ``models:/`` are downloaded through
-:func:`servebook.tracking.artifacts.download_model_uri`. The ``python_function`` flavor's
+URIs: a local path or ``file://``. ``runs:/`` and ``models:/`` URIs name models in a tracking store:
+``servebook.load_model`` (:func:`servebook.tracking.loading.load_model`) downloads them, then calls
+this. The ``python_function`` flavor's
 ``loader_module`` picks the loader (:mod:`servebook.format.flavors`). Loading runs the model's code (its
 pickle and ``code/``): load only models you trust. Inspecting without running anything is
 :func:`servebook.inspect`.
@@ -147,9 +148,10 @@ def _local_model_dir(model_uri: str | os.PathLike[str]) -> Path:
         text = text.decode()
     parsed = urlparse(text)
     if parsed.scheme in ("runs", "models"):
-        from ..tracking.artifacts import download_model_uri
-
-        return Path(download_model_uri(text))
+        raise LoadError(
+            f"{text!r} names a model in a tracking store: load it with servebook.load_model, which "
+            "downloads it first (servebook.format.load.load_model reads local directories)."
+        )
     if parsed.scheme == "file":
         if parsed.netloc not in ("", "localhost"):
             raise LoadError(f"file:// URIs must name a local path, got host {parsed.netloc!r} in {text!r}.")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlparse
@@ -30,7 +31,7 @@ from .report import (
 )
 from .trust import assess_trust, list_files
 
-__all__ = ["inspect", "model_summary"]
+__all__ = ["inspect", "model_summary", "run_inspect_command"]
 
 _MAX_MLMODEL_BYTES = 2 * 1024 * 1024
 _MAX_EXAMPLE_BYTES = 256 * 1024
@@ -370,3 +371,18 @@ def _read_yaml_mapping(path: Path) -> dict[str, Any]:
     except Exception:  # a broken env file only means less information, never a failed inspection
         return {}
     return data if isinstance(data, dict) else {}
+
+
+def run_inspect_command(uri: str, as_json: bool) -> int:
+    """Entry point of ``servebook inspect URI [--json]``: print the report.
+
+    Returns:
+        The exit code: 0, or 1 when the report has an error.
+    """
+    report = inspect(uri)
+    if as_json:
+        sys.stdout.write(json.dumps(report.to_dict(), indent=2, sort_keys=False) + "\n")
+    else:
+        sys.stdout.write(str(report) + "\n")
+    sys.stdout.flush()
+    return 1 if report.error else 0

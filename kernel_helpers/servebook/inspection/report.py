@@ -2,7 +2,7 @@
 
 Plain frozen dataclasses with a ``to_dict`` each (the ``GET models/<path>`` shape in docs/rest-api.md);
 :mod:`.reading` fills them. ``str(report)`` is the text of :mod:`.text`; in a Jupyter kernel the
-report displays as the model card (:mod:`servebook.widgets`).
+report displays as the model card (the hook :mod:`servebook.widgets` installs).
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .. import _display
 from ..tracking.mlruns import ModelLocation
 from .environment import EnvironmentReport
 from .trust import FileEntry, TrustReport
@@ -227,6 +228,4 @@ class ModelReport:
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any] | None:
         # In a Jupyter kernel: the model card widget; elsewhere None, so the text above is shown.
-        from ..widgets import model_card_bundle
-
-        return model_card_bundle(self, include=include, exclude=exclude)
+        return _display.mimebundle("model_report", self, include, exclude)

@@ -1,15 +1,14 @@
-"""Plain-text rendering of a :class:`~.report.ModelReport` (``str(report)``) and ``servebook inspect``."""
+"""Plain-text rendering of a :class:`~.report.ModelReport` (``str(report)``, ``servebook inspect``)."""
 
 from __future__ import annotations
 
 import json
-import sys
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from .report import ModelReport, SchemaTable
 
-__all__ = ["render_report", "run_inspect_command"]
+__all__ = ["render_report"]
 
 _MAX_FILES = 25
 _MAX_EXAMPLE_CHARS = 300
@@ -98,20 +97,3 @@ def render_report(report: ModelReport) -> str:
         for item in (*report.trust.unsafe, *report.trust.executes_on_load):
             out.append(f"  - {item.kind} {item.path or ''}: {item.detail}".replace("  :", ":"))
     return "\n".join(out)
-
-
-def run_inspect_command(uri: str, as_json: bool) -> int:
-    """Entry point of ``servebook inspect URI [--json]``: print the report.
-
-    Returns:
-        The exit code: 0, or 1 when the report has an error.
-    """
-    from .reading import inspect
-
-    report = inspect(uri)
-    if as_json:
-        sys.stdout.write(json.dumps(report.to_dict(), indent=2, sort_keys=False) + "\n")
-    else:
-        sys.stdout.write(str(report) + "\n")
-    sys.stdout.flush()
-    return 1 if report.error else 0

@@ -217,7 +217,7 @@ def run_server(options: ServeOptions) -> int:
     sockets = bind_sockets(options.host, options.port, workers)
     port = sockets[0].getsockname()[1]
     started = time.monotonic()
-    from ..format.load import load_model
+    from ..tracking.loading import load_model
 
     model = load_model(options.model_uri)
     app = build_app(options, model)

@@ -219,7 +219,7 @@ def start_run(
             all_tags["mlflow.parentRunId"] = parent
         exp_id = str(experiment_id) if experiment_id is not None else _current_experiment_id()
         run = store.create_run(exp_id, name, all_tags["mlflow.user"], all_tags, _now_ms())
-    active = ActiveRun(run)
+    active = ActiveRun(run, end_run_by_id)
     stack.append(active)
     return active
 
