@@ -30,7 +30,7 @@ ALLOWED: dict[str, frozenset[str]] = {
     "signature": FOUNDATION,
     "format": FOUNDATION | {"signature"},
     "tracking": FOUNDATION | {"signature", "format"},
-    "inspection": FOUNDATION | {"tracking"},
+    "inspection": FOUNDATION | {"format", "tracking"},
     "serve": FOUNDATION | {"signature", "format", "tracking"},
     "widgets": FOUNDATION | {"inspection", "serve"},
 }
@@ -39,6 +39,14 @@ FACES = frozenset({"__init__", "__main__", "cli", "pyfunc", "models"})
 FORBIDDEN_PACKAGES = frozenset({"mlflow", "jupyter_server", "tornado", "traitlets", "servebook_lab"})
 # what the Jupyter server extension may use: static reading and errors, never a loader that unpickles
 LAB_ALLOWED = frozenset({"servebook", "servebook.errors", "servebook.inspection"})
+# the modules that unpickle, import or run model code (saving runs predict to infer a signature)
+RUNS_MODEL_CODE = (
+    "servebook.format.load",
+    "servebook.format.save",
+    "servebook.format.pickling",
+    "servebook.format.code_paths",
+    "servebook.format.flavors",
+)
 
 
 @dataclass(frozen=True)
@@ -200,6 +208,31 @@ def test_the_server_extension_uses_only_the_static_parts() -> None:
     )
     assert offenders == []
     assert {"servebook.errors", "servebook.inspection"} <= used  # the scan above saw the real imports
+
+
+def _reachable(graph: Mapping[str, set[str]], starts: set[str]) -> set[str]:
+    """Modules imported, directly or not, when ``starts`` are (a module's parent packages included)."""
+    seen: set[str] = set()
+    todo = list(starts)
+    while todo:
+        name = todo.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        parts = name.split(".")
+        todo += [".".join(parts[:i]) for i in range(1, len(parts))]  # importing a.b.c runs a, a.b
+        todo += sorted(graph.get(name, ()))
+    return seen
+
+
+def test_inspection_and_the_server_extension_never_reach_code_that_runs_models() -> None:
+    graph = module_graph(SERVEBOOK_IMPORTS)
+    inspection = {name for name in graph if name.startswith("servebook.inspection")}
+    lab = {imp.target for imp in imports_of(LAB.parent) if imp.target.startswith("servebook")}
+    for starts in (inspection, lab):
+        reached = _reachable(graph, starts)
+        assert "servebook.tracking.mlruns" in reached or starts is lab
+        assert sorted(m for m in reached if m.startswith(RUNS_MODEL_CODE)) == []
 
 
 # ---- the checks themselves: they fail on a forbidden direction and on a cycle -----------------------

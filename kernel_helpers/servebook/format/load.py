@@ -15,13 +15,12 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlparse
-from urllib.request import url2pathname
 
 from ..errors import LoadError
 from . import code_paths
 from .flavors import loader_for
 from .mlmodel import Model
+from .uri import parse_location
 
 if TYPE_CHECKING:
     from ..signature import ParamSchema, Schema
@@ -143,25 +142,18 @@ def _make_call(impl: Any, method: Callable[..., Any] | None = None) -> Callable[
 
 
 def _local_model_dir(model_uri: str | os.PathLike[str]) -> Path:
-    text = os.fspath(model_uri)
-    if isinstance(text, bytes):
-        text = text.decode()
-    parsed = urlparse(text)
-    if parsed.scheme in ("runs", "models"):
+    location = parse_location(model_uri, error=LoadError)
+    if location.scheme in ("runs", "models"):
         raise LoadError(
-            f"{text!r} names a model in a tracking store: load it with servebook.load_model, which "
-            "downloads it first (servebook.format.load.load_model reads local directories)."
+            f"{location.text!r} names a model in a tracking store: load it with servebook.load_model, "
+            "which downloads it first (servebook.format.load.load_model reads local directories)."
         )
-    if parsed.scheme == "file":
-        if parsed.netloc not in ("", "localhost"):
-            raise LoadError(f"file:// URIs must name a local path, got host {parsed.netloc!r} in {text!r}.")
-        return Path(url2pathname(parsed.path))
-    if parsed.scheme and len(parsed.scheme) > 1:
+    if location.path is None:
         raise LoadError(
-            f"Cannot load {text!r}: servebook resolves local paths, file://, runs:/ and models:/ URIs. "
-            "Download the model first and pass its local directory."
+            f"Cannot load {location.text!r}: servebook resolves local paths, file://, runs:/ and models:/ "
+            "URIs. Download the model first and pass its local directory."
         )
-    return Path(text).expanduser()
+    return location.path
 
 
 def load_model(

@@ -19,7 +19,6 @@ import uuid
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlparse
 
 import yaml
 
@@ -38,6 +37,7 @@ from .mlmodel import (
     Model,
 )
 from .python_model import PythonModelContext, _FunctionPythonModel
+from .uri import parse_location
 
 if TYPE_CHECKING:
     from ..signature import ModelSignature
@@ -190,20 +190,13 @@ def _check_target(target: Path, overwrite: bool) -> None:
 
 
 def _local_path(value: PathLike, what: str) -> Path:
-    text = os.fspath(value)
-    if isinstance(text, bytes):
-        text = text.decode()
-    parsed = urlparse(text)
-    if parsed.scheme == "file":
-        from urllib.request import url2pathname  # imported here: urllib.request pulls in http.client
-
-        return Path(url2pathname(parsed.path))
-    if parsed.scheme and len(parsed.scheme) > 1:
+    location = parse_location(value, error=SaveError)
+    if location.path is None:
         raise SaveError(
-            f"{what} {text!r} is a {parsed.scheme}:// URI; servebook copies local files only. "
+            f"{what} {location.text!r} is a {location.scheme}:// URI; servebook copies local files only. "
             "Download it first and pass the local path."
         )
-    return Path(text).expanduser()
+    return location.path
 
 
 def _resolve_code_paths(code_paths: Sequence[PathLike] | None) -> list[Path]:

@@ -14,8 +14,9 @@ import os
 import sys
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urlparse
 
+from ..errors import InvalidInputError
+from ..format.uri import parse_location
 from ..tracking.mlruns import locate_model
 from .environment import check_environment
 from .report import (
@@ -211,11 +212,14 @@ def _examples(directory: Path, mlmodel: dict[str, Any]) -> tuple[InputExampleInf
 
 
 def _resolve_uri(model_uri: str | os.PathLike[str]) -> tuple[Path | None, str | None]:
-    text = os.fspath(model_uri)
-    parsed = urlparse(text)
-    if parsed.scheme == "file":
-        path = Path(unquote(parsed.path))
-    elif parsed.scheme in ("runs", "models", "mlflow-artifacts"):
+    try:
+        location = parse_location(model_uri, error=InvalidInputError)
+    except InvalidInputError as exc:
+        return None, str(exc)
+    text = location.text
+    if location.path is not None:
+        path = location.path
+    elif location.scheme in ("runs", "models", "mlflow-artifacts"):
         try:
             from ..tracking.artifacts import download_model_uri
         except ImportError:
@@ -224,13 +228,11 @@ def _resolve_uri(model_uri: str | os.PathLike[str]) -> tuple[Path | None, str | 
             path = Path(download_model_uri(text))
         except Exception as exc:  # any tracking failure is reported, inspection never crashes
             return None, f"Cannot resolve {text!r}: {exc}"
-    elif parsed.scheme and len(parsed.scheme) > 1:
+    else:
         return (
             None,
             f"Cannot inspect {text!r}: only local paths, file://, runs:/ and models:/ URIs are supported.",
         )
-    else:
-        path = Path(text).expanduser()
     if path.name == MLMODEL and path.is_file():
         path = path.parent
     if not path.is_dir():
