@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 from .._version import __version__
 from ..errors import ModelError, PayloadTooLargeError, RequestTimeoutError, ServebookError, bounded_repr
 from . import protocol
+from .status import http_status
 
 if TYPE_CHECKING:
     from .batching import Batcher
@@ -98,14 +99,15 @@ def _bounded_text(text: str) -> str:
 def error_response(exc: BaseException, *, debug: bool = False) -> tuple[int, bytes]:
     """The one place that turns an exception into an HTTP status and an error body.
 
-    ``ServebookError`` subclasses carry their own ``http_status`` and ``error_code``; anything else
-    is a bug in the server (500 ``INTERNAL_ERROR``, details only in the log).
+    A ``ServebookError`` gets the status of its ``error_code`` (:mod:`.status`); anything else is a
+    bug in the server (500 ``INTERNAL_ERROR``, details only in the log).
     """
     extra: dict[str, Any] = {}
     if debug:
         extra["stack_trace"] = "".join(traceback.format_exception(exc))
     if isinstance(exc, ServebookError):
-        return exc.http_status, protocol.encode_error(exc.error_code, _bounded_text(str(exc)), **extra)
+        body = protocol.encode_error(exc.error_code, _bounded_text(str(exc)), **extra)
+        return http_status(exc.error_code), body
     logger.error("unexpected error in the scoring server", exc_info=exc)
     return 500, protocol.encode_error(
         "INTERNAL_ERROR",

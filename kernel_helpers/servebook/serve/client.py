@@ -4,8 +4,7 @@ Every call has a timeout. Failures become servebook's exceptions, carrying the s
 
 * the server could not be reached or did not answer in time -> :class:`ServerUnavailableError`;
 * 400 ``INVALID_PARAMETER_VALUE`` -> :class:`SignatureError`,
-  400 ``BAD_REQUEST`` -> :class:`InvalidInputError`
-  (both with ``.status`` and ``.error_code`` set);
+  400 ``BAD_REQUEST`` -> :class:`InvalidInputError` (the server's message is the exception's text);
 * any other non-2xx answer -> :class:`PredictionError` (``.status``, ``.error_code``, ``.server_message``).
 
 ``requests``, pandas and numpy are imported inside the methods, so importing this module is cheap.
@@ -25,7 +24,7 @@ from ..errors import (
     SignatureError,
 )
 
-__all__ = ["ScoringClient"]
+__all__ = ["ScoringClient", "answer_status"]
 
 _FORMATS = ("dataframe_split", "dataframe_records", "instances", "inputs")
 
@@ -265,13 +264,21 @@ def _error_from(response: Any) -> ServebookError:
             message = document["message"]
         elif isinstance(document.get("detail"), str):
             message = document["detail"]
-    error: ServebookError
     if status == 400 and code == "INVALID_PARAMETER_VALUE":
-        error = SignatureError(message)
-    elif status == 400 and code == "BAD_REQUEST":
-        error = InvalidInputError(message)
-    else:
-        return PredictionError(status, message, code)
-    error.status = status  # type: ignore[attr-defined]
-    error.server_message = message  # type: ignore[attr-defined]
-    return error
+        return SignatureError(message)
+    if status == 400 and code == "BAD_REQUEST":
+        return InvalidInputError(message)
+    return PredictionError(status, message, code)
+
+
+def answer_status(error: ServebookError) -> int | None:
+    """The HTTP status of the server's answer behind an error this client raised, or None.
+
+    :class:`PredictionError` holds it; :class:`SignatureError` and :class:`InvalidInputError` are
+    raised for 400 answers only (see :func:`_error_from`); anything else means there was no answer.
+    """
+    if isinstance(error, PredictionError):
+        return error.status
+    if isinstance(error, InvalidInputError):
+        return 400
+    return None

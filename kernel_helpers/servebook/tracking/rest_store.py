@@ -114,7 +114,7 @@ class RestStore:
         try:
             body = self.http.call("GET", "experiments/get-by-name", {"experiment_name": name})
         except TrackingServerError as exc:
-            if getattr(exc, "server_error_code", "") == "RESOURCE_DOES_NOT_EXIST":
+            if exc.server_error_code == "RESOURCE_DOES_NOT_EXIST":
                 return None
             raise
         return _experiment_from_json(body["experiment"])
@@ -132,7 +132,7 @@ class RestStore:
         try:
             experiment_id = self.create_experiment(name)
         except TrackingServerError as exc:  # another client created it between our two calls
-            if getattr(exc, "server_error_code", "") != "RESOURCE_ALREADY_EXISTS":
+            if exc.server_error_code != "RESOURCE_ALREADY_EXISTS":
                 raise
             found = self.get_experiment_by_name(name)
             if found is None:
@@ -161,7 +161,7 @@ class RestStore:
         try:
             body = self.http.call("GET", "runs/get", {"run_id": run_id})
         except TrackingServerError as exc:
-            if getattr(exc, "server_error_code", "") == "RESOURCE_DOES_NOT_EXIST":
+            if exc.server_error_code == "RESOURCE_DOES_NOT_EXIST":
                 raise TrackingError(f"Run {run_id!r} not found on {self.tracking_uri}.") from exc
             raise
         return _run_from_json(body["run"])
@@ -215,7 +215,7 @@ class RestStore:
                     },
                 )
             except TrackingServerError as exc:
-                if getattr(exc, "server_error_code", "") == "INVALID_PARAMETER_VALUE":
+                if exc.server_error_code == "INVALID_PARAMETER_VALUE":
                     raise InvalidTrackingInputError(str(exc)) from exc
                 raise
 
@@ -320,7 +320,7 @@ class RestStore:
         try:
             self.http.call("POST", "registered-models/create", {"name": name})
         except TrackingServerError as exc:
-            if getattr(exc, "server_error_code", "") != "RESOURCE_ALREADY_EXISTS":
+            if exc.server_error_code != "RESOURCE_ALREADY_EXISTS":
                 raise
         payload: dict[str, Any] = {"name": name, "source": source, "run_id": run_id}
         if model_id:
