@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 
 __all__ = ["load_model"]
 
+
 def load_model(
     model_uri: str | os.PathLike[str],
     suppress_warnings: bool = False,

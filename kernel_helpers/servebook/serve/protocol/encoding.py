@@ -56,8 +56,6 @@ def _default(obj: Any) -> Any:
     raise TypeError(f"predict returned a value of type {type(obj).__name__} that cannot be sent as JSON")
 
 
-
-
 def jsonable(predictions: Any) -> Any:
     """Map a prediction onto MLflow's response shapes (records for tables, lists for arrays)."""
     module = type(predictions).__module__

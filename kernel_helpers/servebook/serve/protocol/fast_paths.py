@@ -90,7 +90,6 @@ def frame_records(frame: Any) -> list[dict[Any, Any]]:
     return [dict(zip(names, row, strict=True)) for row in zip(*columns, strict=True)]
 
 
-
 def records_bytes(names: list[Any], columns: list[Any]) -> bytes | None:
     """The JSON records of numeric columns, spliced from each column's own JSON array.
 
@@ -146,4 +145,3 @@ def fast_records(predictions: Any) -> bytes | None:
     if isinstance(predictions, pd.Series) and predictions.name is not None:
         return records_bytes([predictions.name], [predictions])
     return None
-

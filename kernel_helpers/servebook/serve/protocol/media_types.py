@@ -53,4 +53,3 @@ def media_type(header: str | bytes | None) -> str:
                 "('charset=utf-8')."
             )
     return kind
-

@@ -30,8 +30,6 @@ _CAST_TYPES = {
 }
 
 
-
-
 @dataclass(frozen=True, slots=True)
 class InputPlan:
     """What the parser needs to know about a model's input schema, computed once per model.
@@ -132,7 +130,6 @@ def plan_from_schema(schema: Any, *, raw_inputs: bool = False) -> InputPlan:
         return InputPlan(raw_inputs=raw_inputs)
     all_float = bool(specs) and len(columns) == len(specs) and set(columns.values()) == {"float64"}
     return InputPlan(columns=columns or None, schema=schema, all_float=all_float, raw_inputs=raw_inputs)
-
 
 
 def parse_request(body: bytes, kind: str, plan: InputPlan = NO_PLAN) -> ParsedRequest:
@@ -345,4 +342,3 @@ def _cast_columns(frame: Any, plan: InputPlan) -> Any:
     from ...signature.enforce import coerce_json_columns
 
     return coerce_json_columns(frame, plan.schema)
-
