@@ -13,7 +13,7 @@ STAMP = $(VENV)/.installed-$(shell cat pyproject.toml $(CONSTRAINTS) | sha1sum |
 MLFLOW_STAMP = $(MLFLOW_VENV)/.installed-$(shell cat $(CONSTRAINTS) | sha1sum | cut -c1-12)
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: lab test setup system venv mlflow-venv lint pytest clean labextension ui-test
+.PHONY: lab test setup system venv mlflow-venv lint lint-python pytest clean labextension ui-test
 
 lab: venv
 	$(VENV)/bin/jupyter lab --notebook-dir=tutorials $(ROOT_FLAG)
@@ -57,8 +57,16 @@ $(MLFLOW_STAMP): $(CONSTRAINTS)
 	rm -f $(MLFLOW_VENV)/.installed-*
 	touch $@
 
-lint: venv
-	$(VENV)/bin/ruff check kernel_helpers extension/servebook_lab tests benchmarks scripts
+# `lint` runs every linter. Python: ruff (rules and formatting) over the Python tree, then mypy with the
+# configuration in pyproject.toml (strict, for Python 3.10) on the library and the server extension.
+PY_SOURCES := kernel_helpers extension/servebook_lab tests benchmarks scripts
+lint: lint-python
+# --- frontend linters: their target (eslint, prettier, stylelint on extension/) joins `lint` here ---
+
+lint-python: venv
+	$(VENV)/bin/ruff check $(PY_SOURCES)
+	$(VENV)/bin/ruff format --check $(PY_SOURCES)
+	$(VENV)/bin/mypy
 
 pytest: venv mlflow-venv
 	SERVEBOOK_MLFLOW_PYTHON=$(abspath $(MLFLOW_VENV))/bin/python $(PY) -m pytest $(PYTEST_ARGS)

@@ -41,7 +41,8 @@ class ServebookHandler(APIHandler):
 
     @property
     def manager(self) -> ServerManager:
-        return self.settings["servebook_manager"]
+        manager: ServerManager = self.settings["servebook_manager"]
+        return manager
 
     @property
     def sb_config(self) -> Any:
@@ -50,7 +51,8 @@ class ServebookHandler(APIHandler):
 
     @property
     def root_dir(self) -> str:
-        return self.settings["servebook_root_dir"]
+        root: str = self.settings["servebook_root_dir"]
+        return root
 
     def write_error(self, status_code: int, **kwargs: Any) -> None:
         """Render a servebook error as ``{"message", "reason"}``; anything else as APIHandler does."""

@@ -14,8 +14,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable, Sequence
 
 from ._version import __version__
 from .errors import InvalidInputError, ServebookError
@@ -200,8 +199,7 @@ def _predict(args: argparse.Namespace) -> int:
     else:
         body = sys.stdin.buffer.read()
     model = load_model(args.model_uri)
-    metadata = getattr(model, "metadata", None)
-    schema = metadata.get_input_schema() if hasattr(metadata, "get_input_schema") else None
+    schema = model.metadata.get_input_schema()
     plan = protocol.plan_from_schema(schema)
     parsed = protocol.parse_request(body, args.content_type, plan)
     try:
@@ -228,7 +226,11 @@ def _inspect(args: argparse.Namespace) -> int:
     return int(run_inspect_command(args.model_uri, args.json))
 
 
-_COMMANDS: dict[str, Any] = {"serve": _serve, "predict": _predict, "inspect": _inspect}
+_COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "serve": _serve,
+    "predict": _predict,
+    "inspect": _inspect,
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -115,7 +115,7 @@ def _contains_array(value: Any) -> bool:
     return False
 
 
-def _describe_example(data: Any) -> tuple[str, Any, dict[str, Any] | None, str | None]:
+def _describe_example(data: Any) -> tuple[str, Any, dict[str, Any], str | None]:
     """Return (type, stored form, serving body, pandas orient) for one example (without params)."""
     import numpy as np
 

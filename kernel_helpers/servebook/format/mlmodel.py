@@ -168,7 +168,7 @@ class Model:
         """The model signature (parsed from the MLmodel JSON strings on first access), or None."""
         if self.signature_dict is None:
             return None
-        cached = self.__dict__.get("_signature_cache")
+        cached: tuple[dict[str, Any], ModelSignature] | None = self.__dict__.get("_signature_cache")
         if cached is not None and cached[0] is self.signature_dict:
             return cached[1]
         from ..signature import ModelSignature

@@ -85,7 +85,7 @@ def _subimport(name: str) -> types.ModuleType:
 def _class_setstate(obj: Any, state: Any) -> Any:
     import cloudpickle.cloudpickle as cp
 
-    cls = cp._class_setstate(obj, state)
+    cls: type[Any] = cp._class_setstate(obj, state)
     # A class rebuilt on an abc base (our PythonModel) gets its methods after creation: recompute
     # the abstract set, otherwise the class would still count `predict` as abstract.
     if isinstance(cls, abc.ABCMeta):
@@ -210,4 +210,5 @@ def dump(obj: Any, file: IO[bytes], *, by_value: Iterable[types.ModuleType] = ()
     finally:
         for module in registered:
             cloudpickle.unregister_pickle_by_value(module)
-    return pickler.modules
+    modules: set[str] = pickler.modules
+    return modules

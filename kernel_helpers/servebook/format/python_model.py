@@ -90,6 +90,8 @@ class _FunctionPythonModel(PythonModel):
         self.func = func
         self.signature = signature
 
+    # no context argument, on purpose: MLflow's rule passes the context only to a predict that asks
+    # for it, and a function model's state must stay MLflow's ({func, signature})
     def predict(self, model_input: Any, params: dict[str, Any] | None = None) -> Any:  # type: ignore[override]
         """Call the wrapped function on ``model_input`` (``params`` are not passed)."""
         return self.func(model_input)

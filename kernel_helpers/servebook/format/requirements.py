@@ -28,6 +28,7 @@ import os
 import sys
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 from .mlmodel import MLFLOW_FORMAT_VERSION, dump_yaml
 
@@ -46,7 +47,7 @@ _MLFLOW_DISTRIBUTIONS = {"mlflow", "mlflow-skinny", "mlflow-tracing"}
 
 @functools.lru_cache(maxsize=1)
 def _module_to_distributions() -> dict[str, list[str]]:
-    return md.packages_distributions()
+    return dict(md.packages_distributions())
 
 
 # import names whose distribution is named differently (tried before the full scan)
@@ -207,7 +208,9 @@ def python_version() -> str:
     return ".".join(str(part) for part in sys.version_info[:3])
 
 
-def write_environment_files(model_dir: Path, requirements: list[str], conda_env: dict | None = None) -> None:
+def write_environment_files(
+    model_dir: Path, requirements: list[str], conda_env: dict[str, Any] | None = None
+) -> None:
     """Write requirements.txt, conda.yaml and python_env.yaml in MLflow's exact format."""
     (model_dir / "requirements.txt").write_text("\n".join(requirements), encoding="utf-8")
     if conda_env is None:
@@ -230,7 +233,7 @@ def write_environment_files(model_dir: Path, requirements: list[str], conda_env:
     (model_dir / "python_env.yaml").write_text(dump_yaml(python_env, sort_keys=False), encoding="utf-8")
 
 
-def pip_requirements_of_conda_env(conda_env: dict) -> list[str]:
+def pip_requirements_of_conda_env(conda_env: dict[str, Any]) -> list[str]:
     """The pip section of a conda environment mapping (what requirements.txt gets for ``conda_env=``)."""
     for dep in conda_env.get("dependencies", []) or []:
         if isinstance(dep, dict) and isinstance(dep.get("pip"), list):

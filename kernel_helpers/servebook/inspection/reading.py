@@ -106,9 +106,15 @@ def _type_text(spec: Any) -> str:
     if kind == "map":
         return f"map<{_type_text(spec.get('values'))}>"
     if kind == "object":
-        props = spec.get("properties") if isinstance(spec.get("properties"), dict) else {}
+        props = _mapping(spec, "properties")
         return "object{" + ", ".join(f"{k}: {_type_text(v)}" for k, v in props.items()) + "}"
     return str(kind)
+
+
+def _mapping(parent: dict[str, Any], key: str) -> dict[str, Any]:
+    """``parent[key]`` when it is a mapping, else ``{}`` (YAML from any file may hold anything)."""
+    value = parent.get(key)
+    return value if isinstance(value, dict) else {}
 
 
 def _shape(value: Any) -> tuple[int, ...] | None:
@@ -130,7 +136,7 @@ def _schema_table(raw: Any) -> SchemaTable | None:
             raise ValueError(f"schema entry {spec!r} is not an object")
         if spec.get("type") == "tensor":
             kind = "tensors"
-            ts = spec.get("tensor-spec") if isinstance(spec.get("tensor-spec"), dict) else {}
+            ts = _mapping(spec, "tensor-spec")
             rows.append(ColumnInfo(spec.get("name"), str(ts.get("dtype")), True, _shape(ts.get("shape"))))
         else:
             rows.append(ColumnInfo(spec.get("name"), _type_text(spec), bool(spec.get("required", True))))
@@ -241,8 +247,9 @@ def _resolve_uri(model_uri: str | os.PathLike[str]) -> tuple[Path | None, str | 
 
 
 def _python_version(directory: Path, mlmodel: dict[str, Any], pyfunc: dict[str, Any]) -> str | None:
-    if isinstance(pyfunc.get("python_version"), str):
-        return pyfunc["python_version"]
+    declared = pyfunc.get("python_version")
+    if isinstance(declared, str):
+        return declared
     env = pyfunc.get("env")
     venv_file = env.get("virtualenv") if isinstance(env, dict) else None
     if isinstance(venv_file, str) and (target := _inside(directory, venv_file)) and target.is_file():
@@ -296,7 +303,7 @@ def inspect(
         "trust": trust,
     }
     mlmodel = mlmodel or {}
-    raw_flavors = mlmodel.get("flavors") if isinstance(mlmodel.get("flavors"), dict) else {}
+    raw_flavors = _mapping(mlmodel, "flavors")
     flavors = tuple(
         FlavorInfo(
             name=str(fname),
@@ -307,9 +314,7 @@ def inspect(
         for fname, conf in raw_flavors.items()
         if isinstance(conf, dict)
     )
-    pyfunc = (
-        raw_flavors.get("python_function") if isinstance(raw_flavors.get("python_function"), dict) else {}
-    )
+    pyfunc = _mapping(raw_flavors, "python_function")
     signature, sig_error = _signature(mlmodel.get("signature"))
     example, serving = _examples(directory, mlmodel)
     cloudpickle_version = pyfunc.get("cloudpickle_version") or mlmodel.get("cloudpickle_version")
@@ -350,8 +355,8 @@ def model_summary(directory: str | os.PathLike[str]) -> ModelSummary:
     directory = Path(directory)
     mlmodel, error = _read_mlmodel(directory)
     mlmodel = mlmodel or {}
-    flavors = mlmodel.get("flavors") if isinstance(mlmodel.get("flavors"), dict) else {}
-    pyfunc = flavors.get("python_function") if isinstance(flavors.get("python_function"), dict) else {}
+    flavors = _mapping(mlmodel, "flavors")
+    pyfunc = _mapping(flavors, "python_function")
     loader = pyfunc.get("loader_module")
     return ModelSummary(
         directory=directory,

@@ -196,15 +196,16 @@ def assess_trust(root: Path, mlmodel: dict[str, Any] | None, files: tuple[FileEn
                     )
                 )
 
-    flavors = mlmodel.get("flavors") if isinstance(mlmodel.get("flavors"), dict) else {}
+    raw_flavors = mlmodel.get("flavors")
+    flavors: dict[str, Any] = raw_flavors if isinstance(raw_flavors, dict) else {}
     code_dirs: list[str] = []
     for fname, conf in flavors.items():
         if not isinstance(conf, dict):
             continue
         for key in _PICKLE_KEYS:
-            value = conf.get(key)
-            if isinstance(value, str) and not _escapes(root, root_real, value):
-                rel = os.path.normpath(value).replace(os.sep, "/")
+            pickle_path = conf.get(key)
+            if isinstance(pickle_path, str) and not _escapes(root, root_real, pickle_path):
+                rel = os.path.normpath(pickle_path).replace(os.sep, "/")
                 seen.add(rel)
                 executes.append(TrustItem("pickle", rel, f"unpickled on load (flavors.{fname}.{key})"))
         if isinstance(conf.get("code"), str) and not _escapes(root, root_real, conf["code"]):

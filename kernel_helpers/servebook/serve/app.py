@@ -22,7 +22,7 @@ import logging
 import sys
 import time
 import traceback
-from collections.abc import Awaitable, Callable, MutableMapping
+from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -56,7 +56,7 @@ else:  # pragma: no cover - Python 3.10
     import contextlib
 
     @contextlib.asynccontextmanager
-    async def _deadline(delay: float | None):  # type: ignore[no-redef]
+    async def _deadline(delay: float | None) -> AsyncIterator[None]:
         task = asyncio.current_task()
         assert task is not None
         handle = asyncio.get_running_loop().call_later(delay, task.cancel) if delay else None
@@ -310,7 +310,7 @@ def _method_error(path: str, allowed: str) -> bytes:
 
 async def _read_body(receive: Receive, limit: int) -> bytes:
     message = await receive()
-    body = message.get("body", b"")
+    body: bytes = message.get("body", b"")
     if not message.get("more_body", False):
         if len(body) > limit:
             raise _too_large(limit)

@@ -13,7 +13,7 @@ Every call has a timeout. Failures become servebook's exceptions, carrying the s
 from __future__ import annotations
 
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..errors import (
     InvalidInputError,
@@ -23,6 +23,9 @@ from ..errors import (
     ServerUnavailableError,
     SignatureError,
 )
+
+if TYPE_CHECKING:
+    import requests
 
 __all__ = ["ScoringClient", "answer_status"]
 
@@ -46,12 +49,12 @@ class ScoringClient:
         self.url = url.rstrip("/")
         self.token = token
         self.timeout = timeout
-        self._session: Any = None
+        self._session: requests.Session | None = None
 
     def __repr__(self) -> str:
         return f"ScoringClient({self.url!r})"
 
-    def _http(self) -> Any:
+    def _http(self) -> requests.Session:
         if self._session is None:
             import requests
 
@@ -68,7 +71,9 @@ class ScoringClient:
             self._session.close()
             self._session = None
 
-    def _request(self, method: str, path: str, *, timeout: float | None = None, **kwargs: Any) -> Any:
+    def _request(
+        self, method: str, path: str, *, timeout: float | None = None, **kwargs: Any
+    ) -> requests.Response:
         import requests
 
         wait = self.timeout if timeout is None else timeout

@@ -288,7 +288,7 @@ def _wait_for_ready(
     while True:
         if ready.exists():
             try:
-                info = json.loads(ready.read_text(encoding="utf-8"))
+                info: dict[str, Any] = json.loads(ready.read_text(encoding="utf-8"))
             except (OSError, ValueError) as err:
                 raise ServerError(f"The scoring server wrote an unreadable ready file: {err}") from err
             return info

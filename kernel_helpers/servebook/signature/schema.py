@@ -227,13 +227,13 @@ class Schema:
         """The type of each input (DataType/Array/... for columns, numpy dtype for tensors)."""
         return [x.type for x in self._inputs]
 
-    def input_types_dict(self) -> dict[str, Any]:
+    def input_types_dict(self) -> dict[Any, Any]:
         """Name → type, for named schemas."""
         if not self.has_input_names():
             raise SignatureError("This schema has no input names; use input_types() instead.")
         return {x.name: x.type for x in self._inputs}
 
-    def input_dict(self) -> dict[str, Any]:
+    def input_dict(self) -> dict[Any, Any]:
         """Name → spec, for named schemas."""
         if not self.has_input_names():
             raise SignatureError("This schema has no input names; use inputs instead.")
@@ -243,17 +243,19 @@ class Schema:
         """The numpy dtype of each input."""
         if self.is_tensor_spec():
             return [x.type for x in self._inputs]
-        if not all(isinstance(x.type, DataType) for x in self._inputs):
+        scalars = [x.type for x in self._inputs if isinstance(x.type, DataType)]
+        if len(scalars) != len(self._inputs):
             raise SignatureError("Some columns have array/object/map/any types, which have no numpy dtype.")
-        return [x.type.to_numpy() for x in self._inputs]
+        return [dtype.to_numpy() for dtype in scalars]
 
     def pandas_types(self) -> list[Any]:
         """The pandas dtype of each column (column schemas only)."""
         if self.is_tensor_spec():
             raise SignatureError("A tensor schema has no pandas types; use numpy_types().")
-        if not all(isinstance(x.type, DataType) for x in self._inputs):
+        scalars = [x.type for x in self._inputs if isinstance(x.type, DataType)]
+        if len(scalars) != len(self._inputs):
             raise SignatureError("Some columns have array/object/map/any types, which have no pandas dtype.")
-        return [x.type.to_pandas() for x in self._inputs]
+        return [dtype.to_pandas() for dtype in scalars]
 
     def to_dict(self) -> list[dict[str, Any]]:
         """JSON-ready list of the specs."""

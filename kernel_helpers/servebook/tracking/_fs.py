@@ -31,15 +31,13 @@ from typing import IO, Any
 
 import yaml
 
-try:  # the C dumper is several times faster when PyYAML was built with libyaml
-    from yaml import CSafeDumper as _Dumper
-except ImportError:  # pragma: no cover - depends on the PyYAML build
-    from yaml import SafeDumper as _Dumper  # type: ignore[assignment]
+# the C dumper is several times faster; PyYAML built without libyaml has only the Python one
+_Dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
 try:
     import fcntl
 except ImportError:  # pragma: no cover - Windows
-    fcntl = None  # type: ignore[assignment]
+    fcntl = None  # type: ignore[assignment]  # no flock here: locked() is a no-op
 
 
 def _tmp_sibling(path: Path) -> Path:

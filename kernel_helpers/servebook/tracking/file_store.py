@@ -351,8 +351,8 @@ class FileStore:
                     f"with value={existing!r} for run ID={info.run_id!r}. Attempted logging new value "
                     f"{value!r}. Log it under another key or start a new run."
                 )
-        for key, value, timestamp, step in metrics:
-            _fs.append_line(run_dir / "metrics" / key, f"{timestamp} {_format_float(value)} {step}")
+        for key, number, timestamp, step in metrics:
+            _fs.append_line(run_dir / "metrics" / key, f"{timestamp} {_format_float(number)} {step}")
         for key, value in tags:
             self._write_tag(run_dir, key, value)
             if key == "mlflow.runName":

@@ -27,10 +27,8 @@ import yaml
 
 from .entities import Experiment, LoggedModelRecord, RunInfo, RunStatus
 
-try:  # the C loader is several times faster when PyYAML was built with libyaml
-    from yaml import CSafeLoader as _Loader
-except ImportError:  # pragma: no cover - depends on the PyYAML build
-    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+# the C loader is several times faster; PyYAML built without libyaml has only the Python one
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 __all__ = [
     "LOGGED_MODEL_STATUS_CODES",

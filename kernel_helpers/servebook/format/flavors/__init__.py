@@ -47,4 +47,5 @@ def loader_for(loader_module: str) -> Callable[..., Any]:
             f"(pip install {hint.replace(' and ', ' ')}) and load it with mlflow.pyfunc.load_model."
         )
     module_name, _, function = target.partition(":")
-    return getattr(importlib.import_module(module_name), function)
+    loader: Callable[..., Any] = getattr(importlib.import_module(module_name), function)
+    return loader

@@ -76,7 +76,8 @@ def row_builder(width: int) -> Any:
 
 def column_values(column: Any) -> list[Any]:
     """A Series' values as Python scalars (numeric columns through numpy, which is faster)."""
-    return column.to_numpy().tolist() if column.dtype.kind in "fiub" else column.tolist()
+    values: list[Any] = column.to_numpy().tolist() if column.dtype.kind in "fiub" else column.tolist()
+    return values
 
 
 def frame_records(frame: Any) -> list[dict[Any, Any]]:
@@ -86,7 +87,8 @@ def frame_records(frame: Any) -> list[dict[Any, Any]]:
     if not names:
         return [{} for _ in range(len(frame))]
     if len(names) <= 64:
-        return row_builder(len(names))(names, columns)
+        records: list[dict[Any, Any]] = row_builder(len(names))(names, columns)
+        return records
     return [dict(zip(names, row, strict=True)) for row in zip(*columns, strict=True)]
 
 
