@@ -10,7 +10,7 @@ What ``requirements.txt`` holds, in this order:
 
 1. ``mlflow==3.17.2`` (or the installed mlflow's version, when there is one), exactly as MLflow writes
    it: MLflow's serving tools build the model's environment from this file and run MLflow inside it.
-   The pickle names MLflow's ``PythonModel`` (see ``_pickling``), so in that environment the model
+   The pickle names MLflow's ``PythonModel`` (see :mod:`.pickling`), so in that environment the model
    loads with stock ``mlflow.pyfunc.load_model``; servebook itself is not needed there.
 2. ``cloudpickle==<installed>`` (it wrote the pickle), then the inferred distributions, sorted.
 
