@@ -13,7 +13,7 @@ STAMP = $(VENV)/.installed-$(shell cat pyproject.toml $(CONSTRAINTS) | sha1sum |
 MLFLOW_STAMP = $(MLFLOW_VENV)/.installed-$(shell cat $(CONSTRAINTS) | sha1sum | cut -c1-12)
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: lab test setup system venv mlflow-venv js-deps lint lint-frontend pytest clean labextension ui-test
+.PHONY: lab test setup system venv mlflow-venv js-deps lint lint-python lint-frontend pytest clean labextension ui-test
 
 lab: venv
 	$(VENV)/bin/jupyter lab --notebook-dir=tutorials $(ROOT_FLAG)
@@ -66,8 +66,16 @@ $(JS_DEPS): extension/package.json extension/yarn.lock
 	cd extension && { $(JS_ENV) jlpm install >jlpm-install.log 2>&1 || { cat jlpm-install.log; exit 1; }; }
 	touch $@
 
-lint: venv lint-frontend
-	$(VENV)/bin/ruff check kernel_helpers extension/servebook_lab tests benchmarks scripts
+# `lint` runs every linter. Python: ruff (rules and formatting) over the Python tree, then mypy with the
+# configuration in pyproject.toml (strict, for Python 3.10) on the library and the server extension.
+# Frontend: see lint-frontend below.
+PY_SOURCES := kernel_helpers extension/servebook_lab tests benchmarks scripts
+lint: lint-python lint-frontend
+
+lint-python: venv
+	$(VENV)/bin/ruff check $(PY_SOURCES)
+	$(VENV)/bin/ruff format --check $(PY_SOURCES)
+	$(VENV)/bin/mypy
 
 pytest: venv mlflow-venv js-deps
 	SERVEBOOK_MLFLOW_PYTHON=$(abspath $(MLFLOW_VENV))/bin/python $(PY) -m pytest $(PYTEST_ARGS)

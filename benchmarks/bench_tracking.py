@@ -36,15 +36,15 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 
-CUSTOM_CODE = '''
+CUSTOM_CODE = """
 SPECIES = {0: "setosa", 1: "versicolor", 2: "virginica"}
 
 
 def to_species(class_ids):
     return [SPECIES[int(i)] for i in class_ids]
-'''
+"""
 
-SCRIPT = '''
+SCRIPT = """
 import os, sys, time
 try:
     import servebook as mlflow
@@ -97,7 +97,7 @@ def log_once():
 print("ready", flush=True)
 for _command in sys.stdin:  # one timed log_model per line read, its seconds written back
     print(log_once(), flush=True)
-'''
+"""
 
 
 class _Tool:

@@ -9,6 +9,7 @@ Configure it like any Jupyter app, e.g. in ``jupyter_server_config.py``::
 from __future__ import annotations
 
 import sys
+from typing import Any
 
 from jupyter_server.extension.application import ExtensionApp
 from traitlets import Float, Int, Unicode, default, validate
@@ -64,32 +65,37 @@ class ServebookApp(ExtensionApp):
         return sys.executable
 
     @validate("max_servers", "scan_max_depth")
-    def _non_negative(self, proposal: dict) -> int:
-        if proposal["value"] < 0:
-            raise ValueError(f"{proposal['trait'].name} must be >= 0, got {proposal['value']}")
-        return proposal["value"]
+    def _non_negative(self, proposal: dict[str, Any]) -> int:
+        value: int = proposal["value"]
+        if value < 0:
+            raise ValueError(f"{proposal['trait'].name} must be >= 0, got {value}")
+        return value
 
     @validate("server_start_timeout", "invocation_timeout", "scan_timeout")
-    def _positive(self, proposal: dict) -> float:
-        if proposal["value"] <= 0:
-            raise ValueError(f"{proposal['trait'].name} must be > 0, got {proposal['value']}")
-        return proposal["value"]
+    def _positive(self, proposal: dict[str, Any]) -> float:
+        value: float = proposal["value"]
+        if value <= 0:
+            raise ValueError(f"{proposal['trait'].name} must be > 0, got {value}")
+        return value
 
     def initialize_settings(self) -> None:
         """Create the ServerManager and share it (and the contents root) with the handlers."""
+        serverapp = self.serverapp
+        if serverapp is None:  # jupyter_server sets it before initialising any extension
+            raise RuntimeError("servebook_lab runs inside a Jupyter server (jupyter lab / jupyter server).")
         self.manager = ServerManager(
             python_executable=self.python_executable,
             start_timeout=self.server_start_timeout,
             max_servers=self.max_servers,
             invocation_timeout=self.invocation_timeout,
-            runtime_dir=self.serverapp.runtime_dir if self.serverapp else None,
+            runtime_dir=serverapp.runtime_dir,
         )
-        root_dir = getattr(self.serverapp.contents_manager, "root_dir", None) if self.serverapp else None
+        root_dir = getattr(serverapp.contents_manager, "root_dir", None)
         self.settings.update(
             {
                 "servebook_manager": self.manager,
                 "servebook_app": self,
-                "servebook_root_dir": root_dir or self.serverapp.root_dir,
+                "servebook_root_dir": root_dir or serverapp.root_dir,
             }
         )
 

@@ -1,8 +1,9 @@
 """REST handlers of the servebook server extension (the contract is docs/rest-api.md).
 
-Every verb is ``@tornado.web.authenticated`` and ``@authorized`` against the resource ``servebook``.
-:class:`ServebookHandler` is the one place where :class:`servebook.errors.ServebookError` becomes an
-``HTTPError`` (``APIHandler.write_error`` then sends ``{"message", "reason"}``). Responses are built
+Every verb is ``@tornado.web.authenticated`` and ``@authorized`` against the resource ``servebook``,
+and ``@translate_errors``: a :class:`servebook.errors.ServebookError` leaves it as an ``HTTPError``
+carrying its error code, with the status of :data:`servebook_lab.errors.STATUS_BY_CODE`, which
+:meth:`ServebookHandler.write_error` renders as ``{"message", "reason"}``. Responses are built
 from explicit fields. Slow work (scans, inspection, log reads) runs in a thread; nothing from a model
 is imported or unpickled here.
 """
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from http.client import responses
 from typing import Any
 
 from jupyter_server.auth.decorator import authorized
@@ -23,6 +25,7 @@ from servebook.errors import InvalidInputError, NotFoundError, ServebookError
 from servebook.inspection import MLMODEL, inspect, model_summary
 
 from .discovery import find_models
+from .errors import ServebookHTTPError, translate_errors
 from .paths import resolve_contents_path, to_contents_path
 from .servers import ServerManager, read_log_tail
 
@@ -38,7 +41,8 @@ class ServebookHandler(APIHandler):
 
     @property
     def manager(self) -> ServerManager:
-        return self.settings["servebook_manager"]
+        manager: ServerManager = self.settings["servebook_manager"]
+        return manager
 
     @property
     def sb_config(self) -> Any:
@@ -47,18 +51,21 @@ class ServebookHandler(APIHandler):
 
     @property
     def root_dir(self) -> str:
-        return self.settings["servebook_root_dir"]
+        root: str = self.settings["servebook_root_dir"]
+        return root
 
-    def _handle_request_exception(self, e: BaseException) -> None:
-        # The single translation point: a ServebookError becomes an HTTPError carrying its status,
-        # message and error code, so APIHandler.write_error sends {"message", "reason"}.
-        if isinstance(e, ServebookError):
-            try:
-                raise web.HTTPError(e.http_status, log_message=str(e), reason=e.error_code) from e
-            except web.HTTPError as http_error:
-                super()._handle_request_exception(http_error)
+    def write_error(self, status_code: int, **kwargs: Any) -> None:
+        """Render a servebook error as ``{"message", "reason"}``; anything else as APIHandler does."""
+        exc_info = kwargs.get("exc_info")
+        error = exc_info[1] if exc_info else None
+        if not isinstance(error, ServebookHTTPError):
+            super().write_error(status_code, **kwargs)
             return
-        super()._handle_request_exception(e)
+        message = error.log_message or responses.get(status_code, "Unknown HTTP Error")
+        reply = {"message": message, "reason": error.error_code}
+        self.log.warning("wrote error: %r", reply["message"])
+        self.set_header("Content-Type", "application/json")
+        self.finish(json.dumps(reply))
 
     def write_json(self, data: Any, status: int = 200) -> None:
         self.set_status(status)
@@ -94,6 +101,7 @@ class InfoHandler(ServebookHandler):
 
     @web.authenticated
     @authorized
+    @translate_errors
     async def get(self) -> None:
         frontend = self.get_query_argument("version", None)
         ok = frontend is None or frontend == __version__
@@ -130,6 +138,7 @@ class ModelsHandler(ServebookHandler):
 
     @web.authenticated
     @authorized
+    @translate_errors
     async def get(self) -> None:
         path = self.get_query_argument("path", "")
         start = resolve_contents_path(self.root_dir, path, what="Folder")
@@ -160,6 +169,7 @@ class ModelHandler(ServebookHandler):
 
     @web.authenticated
     @authorized
+    @translate_errors
     async def get(self, path: str) -> None:
         directory = self.model_dir(path)
         python = self.sb_config.python_executable
@@ -172,12 +182,14 @@ class ServersHandler(ServebookHandler):
 
     @web.authenticated
     @authorized
+    @translate_errors
     async def get(self) -> None:
         servers = [await self.manager.describe(s) for s in self.manager.list()]
         self.write_json({"servers": servers, "max_servers": self.manager.max_servers})
 
     @web.authenticated
     @authorized
+    @translate_errors
     async def post(self) -> None:
         body = self.json_body()
         model_path = body.get("model_path")
@@ -209,11 +221,13 @@ class ServerHandler(ServebookHandler):
 
     @web.authenticated
     @authorized
+    @translate_errors
     async def get(self, server_id: str) -> None:
         self.write_json(await self.manager.describe(self.manager.get(server_id)))
 
     @web.authenticated
     @authorized
+    @translate_errors
     async def delete(self, server_id: str) -> None:
         await self.manager.stop(server_id)
         self.set_status(204)
@@ -225,6 +239,7 @@ class LogsHandler(ServebookHandler):
 
     @web.authenticated
     @authorized
+    @translate_errors
     async def get(self, server_id: str) -> None:
         raw = self.get_query_argument("tail", str(DEFAULT_LOG_LINES))
         try:
@@ -243,6 +258,7 @@ class InvocationsHandler(ServebookHandler):
 
     @web.authenticated
     @authorized
+    @translate_errors
     async def post(self, server_id: str) -> None:
         status, content_type, body = await self.manager.invoke(
             server_id, self.request.body, self.request.headers.get("Content-Type")

@@ -9,21 +9,22 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from . import widgets as _widgets  # noqa: F401 - installs the display hooks of reports and servers
 from ._lazy_exports import lazy_exports
 from ._version import __version__ as __version__
 
 # public name -> module that owns it (relative to this package)
 _EXPORTS: dict[str, str] = {
     # model format and pyfunc
-    "PythonModel": ".python_model",
-    "PythonModelContext": ".python_model",
-    "save_model": ".save",
-    "load_model": ".load",
+    "PythonModel": ".format.python_model",
+    "PythonModelContext": ".format.python_model",
+    "save_model": ".format.save",
+    "load_model": ".tracking.loading",
     "log_model": ".tracking.fluent",
     # serving
     "serve": ".serve.process",
     "LocalServer": ".serve.process",
-    "ScoringClient": ".client",
+    "ScoringClient": ".serve.client",
     # inspection
     "inspect": ".inspection",
     "ModelReport": ".inspection",
@@ -57,7 +58,6 @@ _SUBMODULES = {
     "pyfunc",
     "models",
     "errors",
-    "client",
     "tracking",
     "serve",
     "signature",
@@ -71,20 +71,18 @@ __getattr__, __dir__ = lazy_exports(globals(), _EXPORTS, _SUBMODULES)
 
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
-    from . import client as client
     from . import errors as errors
     from . import inspection as inspection
     from . import models as models
     from . import pyfunc as pyfunc
     from . import signature as signature
     from . import tracking as tracking
-    from .client import ScoringClient as ScoringClient
+    from .format.python_model import PythonModel as PythonModel
+    from .format.python_model import PythonModelContext as PythonModelContext
+    from .format.save import save_model as save_model
     from .inspection import ModelReport as ModelReport
     from .inspection import inspect as inspect
-    from .load import load_model as load_model
-    from .python_model import PythonModel as PythonModel
-    from .python_model import PythonModelContext as PythonModelContext
-    from .save import save_model as save_model
+    from .serve.client import ScoringClient as ScoringClient
     from .serve.process import LocalServer as LocalServer
     from .serve.process import serve as serve
     from .tracking.fluent import active_run as active_run
@@ -112,3 +110,4 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from .tracking.fluent import set_tags as set_tags
     from .tracking.fluent import set_tracking_uri as set_tracking_uri
     from .tracking.fluent import start_run as start_run
+    from .tracking.loading import load_model as load_model

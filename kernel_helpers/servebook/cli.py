@@ -14,8 +14,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable, Sequence
 
 from ._version import __version__
 from .errors import InvalidInputError, ServebookError
@@ -191,8 +190,8 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 def _predict(args: argparse.Namespace) -> int:
-    from .load import load_model
     from .serve import protocol
+    from .tracking.loading import load_model
 
     if args.input_path:
         with open(args.input_path, "rb") as handle:
@@ -200,8 +199,7 @@ def _predict(args: argparse.Namespace) -> int:
     else:
         body = sys.stdin.buffer.read()
     model = load_model(args.model_uri)
-    metadata = getattr(model, "metadata", None)
-    schema = metadata.get_input_schema() if hasattr(metadata, "get_input_schema") else None
+    schema = model.metadata.get_input_schema()
     plan = protocol.plan_from_schema(schema)
     parsed = protocol.parse_request(body, args.content_type, plan)
     try:
@@ -228,7 +226,11 @@ def _inspect(args: argparse.Namespace) -> int:
     return int(run_inspect_command(args.model_uri, args.json))
 
 
-_COMMANDS: dict[str, Any] = {"serve": _serve, "predict": _predict, "inspect": _inspect}
+_COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "serve": _serve,
+    "predict": _predict,
+    "inspect": _inspect,
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

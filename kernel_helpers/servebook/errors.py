@@ -2,7 +2,9 @@
 
 Everything servebook raises on purpose derives from :class:`ServebookError`. Callers branch on the
 class, never on message text. Each class carries a stable ``error_code`` (sent over HTTP in the
-MLflow-compatible ``{"error_code", "message"}`` body) and an ``http_status``.
+MLflow-compatible ``{"error_code", "message"}`` body). What status a code gets is decided by each
+boundary, in one table: :mod:`servebook.serve.status` for the scoring server and
+``servebook_lab.errors`` for the Jupyter server extension.
 
 ::
 
@@ -35,7 +37,7 @@ Messages say what failed (with a bounded repr of the offending value), why if kn
 from __future__ import annotations
 
 import reprlib
-from typing import Any, ClassVar
+from typing import Any
 
 __all__ = [
     "ClientError",
@@ -78,71 +80,62 @@ def bounded_repr(value: Any) -> str:
 class ServebookError(Exception):
     """Root of every error servebook raises on purpose."""
 
-    error_code: ClassVar[str] = "INTERNAL_ERROR"
-    http_status: ClassVar[int] = 500
+    #: the stable code of the error (a class constant; a PredictionError holds the server's)
+    error_code: str = "INTERNAL_ERROR"
 
 
 class ModelFormatError(ServebookError, ValueError):
     """The MLmodel file (or another file of the format) is missing, malformed or unsupported."""
 
     error_code = "INVALID_MODEL"
-    http_status = 422
 
 
 class SaveError(ServebookError):
     """A model cannot be saved: target exists, missing artifact, unportable class, escaping path."""
 
     error_code = "SAVE_ERROR"
-    http_status = 400
 
 
 class LoadError(ServebookError):
     """A model cannot be loaded: code_paths conflicts, unpickling failures, unknown loader modules."""
 
     error_code = "LOAD_ERROR"
-    http_status = 500
 
 
 class InvalidInputError(ServebookError, ValueError):
     """Input data or a request body cannot be understood (MLflow's ``BAD_REQUEST``)."""
 
     error_code = "BAD_REQUEST"
-    http_status = 400
 
 
 class SignatureError(InvalidInputError):
     """Input or params do not match the model signature (MLflow's ``INVALID_PARAMETER_VALUE``)."""
 
     error_code = "INVALID_PARAMETER_VALUE"
-    http_status = 400
 
 
 class UnsupportedMediaTypeError(ServebookError):
     """The request's Content-Type is not one the scoring server accepts."""
 
     error_code = "UNSUPPORTED_MEDIA_TYPE"
-    http_status = 415
 
 
 class PayloadTooLargeError(ServebookError):
     """The request body exceeds the server's ``--max-body-size``."""
 
     error_code = "PAYLOAD_TOO_LARGE"
-    http_status = 413
 
 
 class ModelError(ServebookError):
     """The model's own ``predict`` raised; the original exception is the ``__cause__``."""
 
     error_code = "MODEL_ERROR"
-    http_status = 500
 
 
 class RequestTimeoutError(ServebookError, TimeoutError):
     """A scoring request ran longer than the server's ``--timeout``."""
 
     error_code = "REQUEST_TIMEOUT"
-    http_status = 504
 
 
 class ServerError(ServebookError):
@@ -185,21 +178,18 @@ class ServerLimitError(ServerError):
     """Starting another scoring server would exceed the configured maximum (``max_servers``)."""
 
     error_code = "TOO_MANY_SERVERS"
-    http_status = 429
 
 
 class ServerNotReadyError(ServerError):
     """A request was made for a scoring server that is starting, failed or stopped."""
 
     error_code = "SERVER_NOT_READY"
-    http_status = 409
 
 
 class NotFoundError(ServebookError, LookupError):
     """A model, path or server id does not exist, or a path leaves the allowed root (one answer for both)."""
 
     error_code = "NOT_FOUND"
-    http_status = 404
 
 
 class ClientError(ServebookError):
@@ -212,7 +202,6 @@ class ServerUnavailableError(ClientError, ConnectionError):
     """The scoring server could not be reached (refused, reset, timed out)."""
 
     error_code = "SERVER_UNAVAILABLE"
-    http_status = 503
 
 
 class PredictionError(ClientError):
@@ -228,7 +217,7 @@ class PredictionError(ClientError):
         self.status = status
         self.server_message = server_message
         if error_code:
-            self.error_code = error_code  # type: ignore[misc]
+            self.error_code = error_code
         super().__init__(f"HTTP {status} {error_code or ''}: {server_message}".replace("  ", " "))
 
     def __reduce__(self) -> tuple[Any, ...]:
@@ -245,11 +234,40 @@ class InvalidTrackingInputError(TrackingError, ValueError):
     """A run id, key or value does not follow MLflow's rules."""
 
     error_code = "INVALID_PARAMETER_VALUE"
-    http_status = 400
 
 
 class TrackingServerError(TrackingError, ConnectionError):
-    """An MLflow tracking server answered with an error or could not be reached."""
+    """An MLflow tracking server answered with an error or could not be reached.
+
+    Attributes:
+        status: the HTTP status of the server's answer (None when it could not be reached).
+        server_error_code: the server's ``error_code`` (``RESOURCE_DOES_NOT_EXIST`` ...), or "".
+        server_message: the server's ``message``, or "".
+    """
 
     error_code = "TRACKING_SERVER_ERROR"
-    http_status = 502
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status: int | None = None,
+        server_error_code: str = "",
+        server_message: str = "",
+    ) -> None:
+        super().__init__(message)
+        self.status = status
+        self.server_error_code = server_error_code
+        self.server_message = server_message
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        state = (str(self), self.status, self.server_error_code, self.server_message)
+        return (_rebuild_tracking_server_error, state)
+
+
+def _rebuild_tracking_server_error(
+    message: str, status: int | None, server_error_code: str, server_message: str
+) -> TrackingServerError:
+    return TrackingServerError(
+        message, status=status, server_error_code=server_error_code, server_message=server_message
+    )

@@ -26,7 +26,7 @@ __all__ = [
 __getattr__, __dir__ = lazy_exports(
     globals(),
     {
-        "Model": ".model_format",
+        "Model": ".format.mlmodel",
         "ModelSignature": ".signature",
         "infer_signature": ".signature",
         "Schema": ".signature",
@@ -40,7 +40,7 @@ __getattr__, __dir__ = lazy_exports(
 
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .model_format import Model as Model
+    from .format.mlmodel import Model as Model
     from .signature import ColSpec as ColSpec
     from .signature import ModelSignature as ModelSignature
     from .signature import ParamSchema as ParamSchema

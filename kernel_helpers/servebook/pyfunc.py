@@ -15,20 +15,20 @@ __all__ = ["PyFuncModel", "PythonModel", "PythonModelContext", "load_model", "lo
 __getattr__, __dir__ = lazy_exports(
     globals(),
     {
-        "save_model": ".save",
-        "load_model": ".load",
-        "PyFuncModel": ".load",
-        "PythonModel": ".python_model",
-        "PythonModelContext": ".python_model",
+        "save_model": ".format.save",
+        "load_model": ".tracking.loading",
+        "PyFuncModel": ".format.load",
+        "PythonModel": ".format.python_model",
+        "PythonModelContext": ".format.python_model",
         "log_model": ".tracking.fluent",
     },
 )
 
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .load import PyFuncModel as PyFuncModel
-    from .load import load_model as load_model
-    from .python_model import PythonModel as PythonModel
-    from .python_model import PythonModelContext as PythonModelContext
-    from .save import save_model as save_model
+    from .format.load import PyFuncModel as PyFuncModel
+    from .format.python_model import PythonModel as PythonModel
+    from .format.python_model import PythonModelContext as PythonModelContext
+    from .format.save import save_model as save_model
     from .tracking.fluent import log_model as log_model
+    from .tracking.loading import load_model as load_model

@@ -12,7 +12,7 @@ from sample_models import Doubler, Echo, NoContext
 
 import servebook as sb
 from servebook.errors import LoadError, ModelFormatError, SignatureError
-from servebook.flavors.python_function import ModelEnvironmentWarning
+from servebook.format.flavors.python_function import ModelEnvironmentWarning
 from servebook.signature import ColSpec, ModelSignature, ParamSchema, ParamSpec, Schema
 
 FRAME = pd.DataFrame({"a": [1.0, 2.0], "b": [3.0, 4.0]})
@@ -176,3 +176,40 @@ def test_missing_module_at_load_time_says_what_to_do(tmp_path, write_module, mon
     _edit_mlmodel(model_dir, lambda d: d["flavors"]["python_function"].update(code=None))
     with pytest.raises(LoadError, match="requirements.txt.*code_paths"):
         sb.load_model(model_dir)
+
+
+def test_pickles_naming_the_flat_layout_of_servebook_0_1_load() -> None:
+    """A model holding servebook objects pickles them by module path; 0.1.0's flat paths still resolve."""
+    import pickle
+
+    from servebook.format import pickling
+    from servebook.format.python_model import PythonModelContext
+    from servebook.signature import DataType
+
+    schema = Schema([ColSpec(DataType.double, "x")])
+    data = pickle.dumps((schema, PythonModelContext({"w": "/w"}, {"k": 1})), protocol=2)
+    for new, old in (
+        (b"servebook.signature.schema", b"servebook.schema"),
+        (b"servebook.signature.types", b"servebook.data_types"),
+        (b"servebook.format.python_model", b"servebook.python_model"),
+    ):
+        assert new + b"\n" in data
+        data = data.replace(new + b"\n", old + b"\n")
+    assert b"servebook.signature" not in data and b"servebook.format" not in data
+    loaded_schema, context = pickling.loads(data)
+    assert loaded_schema == schema
+    assert (context.artifacts, context.model_config) == ({"w": "/w"}, {"k": 1})
+
+
+def test_moved_module_table_names_only_modules_that_moved() -> None:
+    from servebook.format import pickling
+
+    def exists(name: str) -> bool:
+        try:
+            return importlib.util.find_spec(name) is not None
+        except ModuleNotFoundError:  # its parent package is gone too
+            return False
+
+    for old, new in pickling.MOVED_MODULES.items():
+        assert not exists(old), f"{old} still exists: it is not a moved module"
+        assert importlib.import_module(new).__name__ == new

@@ -8,7 +8,7 @@ import pytest
 import yaml
 
 from servebook.errors import ModelFormatError
-from servebook.model_format import MLMODEL_FILENAME, Model
+from servebook.format.mlmodel import MLMODEL_FILENAME, Model
 from servebook.signature import ColSpec, ModelSignature, ParamSchema, ParamSpec, Schema
 
 # Written by MLflow 3.17.2's save_model for a custom PythonModel (only the uri and times changed).

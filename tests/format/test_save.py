@@ -14,7 +14,7 @@ from sample_models import Doubler, Echo, NoContext
 
 import servebook as sb
 from servebook.errors import SaveError
-from servebook.model_format import Model
+from servebook.format.mlmodel import Model
 
 
 def _leftovers(directory):
@@ -103,7 +103,7 @@ def test_yaml_files_are_exactly_what_pyyamls_pure_python_dumper_writes(tmp_path,
         "owner": "Zoë ✓ 名前",
         "notes": "line one\nline two: with a colon\n",
         "long": "word " * 60,
-        "quoted": "it's \"quoted\" # not a comment",
+        "quoted": 'it\'s "quoted" # not a comment',
         "values": [1, 2.5, None, True, "yes", "0123", ""],
         "nested": {"b": {"z": 1, "a": [{"k": "v"}]}, "a": "@at"},
     }

@@ -19,7 +19,7 @@ from pytest_jupyter.jupyter_server import *  # noqa: F403
 
 REPO = Path(__file__).resolve().parents[2]
 
-# A model whose predict adds 1 to column x; written by servebook.save.save_model in a fresh interpreter.
+# A model whose predict adds 1 to column x; written by save_model in a fresh interpreter.
 _SAVE_SOURCE = """
 import sys
 import servebook as sb

@@ -9,7 +9,6 @@ import pandas as pd
 import pytest
 from fixture_models import COLUMNS, ROWS, expected_scores
 
-from servebook.client import ScoringClient, encode_request
 from servebook.errors import (
     InvalidInputError,
     PredictionError,
@@ -17,6 +16,7 @@ from servebook.errors import (
     ServerUnavailableError,
     SignatureError,
 )
+from servebook.serve.client import ScoringClient, answer_status, encode_request
 from servebook.serve.process import LocalServer
 
 FRAME = pd.DataFrame(ROWS, columns=COLUMNS)
@@ -68,7 +68,7 @@ def test_errors_map_to_exception_classes(scorer_server: LocalServer) -> None:
     client = scorer_server.client
     with pytest.raises(SignatureError, match="missing inputs") as sig:
         client.predict(FRAME[["sepal_length"]])
-    assert sig.value.status == 400  # type: ignore[attr-defined]
+    assert answer_status(sig.value) == 400
     with pytest.raises(InvalidInputError, match="exactly one of"):
         client.predict({"dataframe_split": 1, "inputs": 2})
     with pytest.raises(PredictionError) as failed:

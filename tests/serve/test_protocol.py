@@ -10,6 +10,7 @@ import pytest
 
 from servebook.errors import InvalidInputError, SignatureError, UnsupportedMediaTypeError
 from servebook.serve import protocol
+from servebook.serve.protocol import fast_paths
 from servebook.signature import ColSpec, Schema, TensorSpec
 
 PLAN = protocol.plan_from_schema(Schema([ColSpec("double", "a"), ColSpec("long", "b")]))
@@ -164,7 +165,7 @@ def test_numeric_records_fast_path_writes_the_same_bytes() -> None:
          "small": (ints % 100).astype("int8"), 'quote"é\n': values}
     )  # fmt: skip
     for case in (frame, frame.iloc[::3], frame.iloc[:64], frame[["score"]], frame["label"].rename("p")):
-        assert protocol._fast_records(case) is not None
+        assert fast_paths.fast_records(case) is not None
         assert protocol.encode_predictions(case) == _records_reference(case)
     # a 2-D block's columns are strided views
     block = pd.DataFrame(rng.standard_normal((100, 3)), columns=["a", "b", "c"], copy=False)
@@ -185,15 +186,15 @@ def test_numeric_records_fast_path_writes_the_same_bytes() -> None:
     ],
 )
 def test_records_fast_path_leaves_other_tables_to_the_general_encoder(predictions: object) -> None:
-    assert protocol._fast_records(predictions) is None
+    assert fast_paths.fast_records(predictions) is None
     assert protocol.encode_predictions(predictions).startswith(b'{"predictions":[')
 
 
 def test_float_rows_fast_path_matches_numpy() -> None:
     rows = [[1, 2.5, "3.5", None], [True, -0.0, 1e300, 4]]
-    np.testing.assert_array_equal(protocol._float_rows(rows, 4), np.array(rows, dtype=np.float64))
-    assert protocol._float_rows([[1, 2], [3]], 2) is None  # ragged
-    assert protocol._float_rows([[1, 10**400]], 2) is None  # too large for a double: general path
-    assert protocol._float_rows([["ab", 1]], 2) is None
+    np.testing.assert_array_equal(fast_paths.float_rows(rows, 4), np.array(rows, dtype=np.float64))
+    assert fast_paths.float_rows([[1, 2], [3]], 2) is None  # ragged
+    assert fast_paths.float_rows([[1, 10**400]], 2) is None  # too large for a double: general path
+    assert fast_paths.float_rows([["ab", 1]], 2) is None
     # a row that is a 2-character string is not a row of numbers
-    assert protocol._float_rows(["12", [1, 2]], 2) is None
+    assert fast_paths.float_rows(["12", [1, 2]], 2) is None

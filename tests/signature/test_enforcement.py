@@ -1,4 +1,4 @@
-"""Unit tests for servebook.enforcement: input and params checks, server-side JSON coercion."""
+"""Unit tests for servebook.signature.enforce: input and params checks, server-side JSON coercion."""
 
 from __future__ import annotations
 
@@ -9,13 +9,6 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from servebook.enforcement import (
-    _frame_dtypes,
-    coerce_json_columns,
-    column_dtypes,
-    enforce_input,
-    enforce_params,
-)
 from servebook.errors import SignatureError
 from servebook.signature import (
     ColSpec,
@@ -27,6 +20,8 @@ from servebook.signature import (
     Schema,
     TensorSpec,
 )
+from servebook.signature.enforce import coerce_json_columns, column_dtypes, enforce_input, enforce_params
+from servebook.signature.enforce.columns import _frame_dtypes
 
 IRIS = ["sepal_length", "sepal_width", "petal_length", "petal_width"]
 IRIS_SCHEMA = Schema([ColSpec(DataType.double, name) for name in IRIS])

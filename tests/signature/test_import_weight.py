@@ -8,15 +8,17 @@ import sys
 
 SIGNATURE_MODULES = [
     "servebook.signature",
-    "servebook.data_types",
-    "servebook.schema",
-    "servebook.param_schema",
-    "servebook.schema_inference",
-    "servebook.enforcement",
-    "servebook.value_enforcement",
-    "servebook.param_enforcement",
-    "servebook.tensor_enforcement",
-    "servebook.json_coercion",
+    "servebook.signature.types",
+    "servebook.signature.schema",
+    "servebook.signature.params",
+    "servebook.signature.inference",
+    "servebook.signature.enforce",
+    "servebook.signature.enforce.values",
+    "servebook.signature.enforce.params",
+    "servebook.signature.enforce.tensors",
+    "servebook.signature.enforce.json_coercion",
+    "servebook.signature.model_signature",
+    "servebook.signature.enforce.columns",
 ]
 
 
@@ -34,11 +36,12 @@ def test_signature_modules_do_not_import_numpy_or_pandas() -> None:
 
 
 def test_public_names_of_signature_and_enforcement_resolve() -> None:
-    from servebook import enforcement, signature
+    from servebook import signature
+    from servebook.signature import enforce
 
     missing = [
         f"{module.__name__}.{name}"
-        for module in (signature, enforcement)
+        for module in (signature, enforce)
         for name in module.__all__
         if not hasattr(module, name)
     ]

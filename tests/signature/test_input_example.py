@@ -1,4 +1,5 @@
-"""Unit tests for servebook.input_example (byte-level comparison with MLflow: test_signature_compat.py)."""
+"""Unit tests for servebook.format.input_example (byte-level comparison with MLflow: see
+test_signature_compat.py)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import pandas as pd
 import pytest
 
 from servebook.errors import SignatureError
-from servebook.input_example import (
+from servebook.format.input_example import (
     load_input_example,
     load_input_example_params,
     save_input_example,

@@ -13,10 +13,10 @@ from typing import Any
 
 import pytest
 
-from servebook.enforcement import coerce_json_columns, enforce_input, enforce_params
 from servebook.errors import SignatureError
-from servebook.input_example import load_input_example, save_input_example, serving_payload
+from servebook.format.input_example import load_input_example, save_input_example, serving_payload
 from servebook.signature import ModelSignature, ParamSchema, Schema, infer_signature
+from servebook.signature.enforce import coerce_json_columns, enforce_input, enforce_params
 
 pytestmark = pytest.mark.compat
 

@@ -1,10 +1,12 @@
 """The scoring server: ``servebook.serve(model_uri) -> LocalServer`` and its parts.
 
-* :mod:`.protocol`: the MLflow scoring protocol as pure functions (parse requests, format predictions);
+* :mod:`.protocol`: the MLflow scoring protocol as pure functions (media types, parsing requests,
+  encoding predictions, and the fast paths of both);
 * :mod:`.app`: the ASGI app (``/ping``, ``/health``, ``/version``, ``/invocations``);
 * :mod:`.batching`: opt-in adaptive batching;
 * :mod:`.runner`: the child process (bind, load, serve, ready file); :mod:`._watchdog`: parent-death exit;
-* :mod:`.process`: the parent side, :func:`serve` and :class:`LocalServer`.
+* :mod:`.process`: the parent side, :func:`serve` and :class:`LocalServer`;
+* :mod:`.client`: :class:`~.client.ScoringClient`, for this server or ``mlflow models serve``.
 
 ``servebook.serve`` is both this package and the function that starts a server: the package
 module is callable (``servebook.serve("model_dir")`` forwards to :func:`servebook.serve.process.serve`),

@@ -22,7 +22,7 @@ import logging
 import sys
 import time
 import traceback
-from collections.abc import Awaitable, Callable, MutableMapping
+from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 from .._version import __version__
 from ..errors import ModelError, PayloadTooLargeError, RequestTimeoutError, ServebookError, bounded_repr
 from . import protocol
+from .status import http_status
 
 if TYPE_CHECKING:
     from .batching import Batcher
@@ -55,7 +56,7 @@ else:  # pragma: no cover - Python 3.10
     import contextlib
 
     @contextlib.asynccontextmanager
-    async def _deadline(delay: float | None):  # type: ignore[no-redef]
+    async def _deadline(delay: float | None) -> AsyncIterator[None]:
         task = asyncio.current_task()
         assert task is not None
         handle = asyncio.get_running_loop().call_later(delay, task.cancel) if delay else None
@@ -98,14 +99,15 @@ def _bounded_text(text: str) -> str:
 def error_response(exc: BaseException, *, debug: bool = False) -> tuple[int, bytes]:
     """The one place that turns an exception into an HTTP status and an error body.
 
-    ``ServebookError`` subclasses carry their own ``http_status`` and ``error_code``; anything else
-    is a bug in the server (500 ``INTERNAL_ERROR``, details only in the log).
+    A ``ServebookError`` gets the status of its ``error_code`` (:mod:`.status`); anything else is a
+    bug in the server (500 ``INTERNAL_ERROR``, details only in the log).
     """
     extra: dict[str, Any] = {}
     if debug:
         extra["stack_trace"] = "".join(traceback.format_exception(exc))
     if isinstance(exc, ServebookError):
-        return exc.http_status, protocol.encode_error(exc.error_code, _bounded_text(str(exc)), **extra)
+        body = protocol.encode_error(exc.error_code, _bounded_text(str(exc)), **extra)
+        return http_status(exc.error_code), body
     logger.error("unexpected error in the scoring server", exc_info=exc)
     return 500, protocol.encode_error(
         "INTERNAL_ERROR",
@@ -308,7 +310,7 @@ def _method_error(path: str, allowed: str) -> bytes:
 
 async def _read_body(receive: Receive, limit: int) -> bytes:
     message = await receive()
-    body = message.get("body", b"")
+    body: bytes = message.get("body", b"")
     if not message.get("more_body", False):
         if len(body) > limit:
             raise _too_large(limit)

@@ -30,9 +30,10 @@ from collections import deque
 from pathlib import Path
 from typing import Any
 
-from ..client import ScoringClient
+from .. import _display
 from ..errors import ServerError, ServerStartError, ServerTimeoutError
 from ._watchdog import PARENT_PID_ENV
+from .client import ScoringClient
 
 __all__ = ["LocalServer", "serve"]
 
@@ -148,9 +149,7 @@ class LocalServer:
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any] | None:
         # In a Jupyter kernel: the server card widget; elsewhere None, so the repr above is shown.
-        from ..widgets import server_card_bundle
-
-        return server_card_bundle(self, include=include, exclude=exclude)
+        return _display.mimebundle("local_server", self, include, exclude)
 
     def predict(self, data: Any, params: dict[str, Any] | None = None, **options: Any) -> Any:
         """Score ``data`` on this server (see :meth:`ScoringClient.predict`)."""
@@ -289,7 +288,7 @@ def _wait_for_ready(
     while True:
         if ready.exists():
             try:
-                info = json.loads(ready.read_text(encoding="utf-8"))
+                info: dict[str, Any] = json.loads(ready.read_text(encoding="utf-8"))
             except (OSError, ValueError) as err:
                 raise ServerError(f"The scoring server wrote an unreadable ready file: {err}") from err
             return info

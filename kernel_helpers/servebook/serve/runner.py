@@ -27,6 +27,7 @@ import os
 import socket
 import sys
 import time
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -187,12 +188,35 @@ def _serve(app: ScoringApp, sock: socket.socket, debug: bool, on_started: Any) -
             on_started()
         await task
 
-    loop_factory = server.config.get_loop_factory()
+    _run(main, server.config.get_loop_factory())
+
+
+def _run(main: Callable[[], Coroutine[Any, Any, None]], loop_factory: Any) -> None:
+    """``asyncio.run(main(), loop_factory=...)`` on every Python pyproject allows (3.10 has neither
+    ``loop_factory`` nor ``asyncio.Runner``: there the loop is driven as ``asyncio.run`` drives it)."""
+    import asyncio
+
     if sys.version_info >= (3, 12):
         asyncio.run(main(), loop_factory=loop_factory)
-    else:
+    elif sys.version_info >= (3, 11):
         with asyncio.Runner(loop_factory=loop_factory) as runner:
             runner.run(main())
+    else:
+        loop = loop_factory() if loop_factory is not None else asyncio.new_event_loop()
+        try:
+            asyncio.set_event_loop(loop)
+            loop.run_until_complete(main())
+        finally:
+            try:
+                pending = [task for task in asyncio.all_tasks(loop) if not task.done()]
+                for task in pending:
+                    task.cancel()
+                loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
+                loop.run_until_complete(loop.shutdown_asyncgens())
+                loop.run_until_complete(loop.shutdown_default_executor())
+            finally:
+                asyncio.set_event_loop(None)
+                loop.close()
 
 
 def _configure_logging(debug: bool) -> None:
@@ -217,7 +241,7 @@ def run_server(options: ServeOptions) -> int:
     sockets = bind_sockets(options.host, options.port, workers)
     port = sockets[0].getsockname()[1]
     started = time.monotonic()
-    from ..load import load_model
+    from ..tracking.loading import load_model
 
     model = load_model(options.model_uri)
     app = build_app(options, model)
@@ -294,10 +318,10 @@ def _supervise(
             except ChildProcessError:
                 return 1
             if pid:
-                index = children.pop(pid, None)
-                if index is not None:
+                replaced = children.pop(pid) if pid in children else None
+                if replaced is not None:
                     logger.warning("worker %d exited (status %d); starting a new one", pid, status)
-                    fork(index, None)
+                    fork(replaced, None)
             time.sleep(0.5)
         logger.warning("parent process %d is gone; stopping the workers", parent)
         return 0

@@ -1,10 +1,12 @@
 """Experiment tracking with MLflow's fluent API, to a local ``mlruns/`` store or an MLflow server.
 
-Modules: ``fluent`` (the public functions and ``log_model``), ``store`` (which store the tracking
-URI selects), ``file_store`` (MLflow's file-store layout), ``rest_store`` (an MLflow tracking
-server's REST API), ``artifacts`` (artifact repositories, ``download_model_uri`` for ``runs:/`` and
-``models:/`` URIs), ``entities`` (Run, Experiment, ModelInfo ...), ``validation`` (MLflow's key and
-value rules), ``search`` (filter strings and order_by for the local store).
+Modules: ``fluent`` (the public functions and ``log_model``), ``store`` (the ``Store`` protocol and
+which store the tracking URI selects), ``file_store`` (MLflow's file-store layout), ``mlruns`` (the
+one reader of that layout, shared with the inspector), ``rest_store`` (an MLflow tracking server's
+REST API), ``artifacts`` (artifact repositories, ``download_model_uri`` for ``runs:/`` and
+``models:/`` URIs), ``loading`` (``load_model`` for any model URI), ``entities`` (Run, Experiment,
+ModelInfo ...), ``validation`` (MLflow's key and value rules), ``search`` (filter strings and
+order_by for the local store).
 
 Importing this package is light: the stores import ``requests``/``pandas`` only when used.
 """

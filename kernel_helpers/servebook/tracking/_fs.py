@@ -31,17 +31,13 @@ from typing import IO, Any
 
 import yaml
 
-try:  # the C loader/dumper are several times faster when PyYAML was built with libyaml
-    from yaml import CSafeDumper as _Dumper
-    from yaml import CSafeLoader as _Loader
-except ImportError:  # pragma: no cover - depends on the PyYAML build
-    from yaml import SafeDumper as _Dumper  # type: ignore[assignment]
-    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+# the C dumper is several times faster; PyYAML built without libyaml has only the Python one
+_Dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
 try:
     import fcntl
 except ImportError:  # pragma: no cover - Windows
-    fcntl = None  # type: ignore[assignment]
+    fcntl = None  # type: ignore[assignment]  # no flock here: locked() is a no-op
 
 
 def _tmp_sibling(path: Path) -> Path:
@@ -108,12 +104,6 @@ def append_line(path: Path, line: str) -> None:
 
 def dump_yaml(data: dict[str, Any]) -> str:
     return yaml.dump(data, Dumper=_Dumper, default_flow_style=False, sort_keys=True)
-
-
-def read_yaml(path: Path) -> dict[str, Any]:
-    with open(path, encoding="utf-8") as fh:
-        data = yaml.load(fh, Loader=_Loader)
-    return data if isinstance(data, dict) else {}
 
 
 def write_yaml(path: Path, data: dict[str, Any]) -> None:

@@ -122,14 +122,13 @@ class HttpClient:
             hint = " Set MLFLOW_TRACKING_TOKEN, or MLFLOW_TRACKING_USERNAME and MLFLOW_TRACKING_PASSWORD."
         else:
             hint = ""
-        error = TrackingServerError(
+        return TrackingServerError(
             f"MLflow tracking server error on {method} {url}: HTTP {response.status_code}"
-            f"{' ' + code if code else ''}: {message}{hint}"
+            f"{' ' + code if code else ''}: {message}{hint}",
+            status=response.status_code,
+            server_error_code=code,
+            server_message=message,
         )
-        error.status = response.status_code  # type: ignore[attr-defined]
-        error.server_error_code = code  # type: ignore[attr-defined]
-        error.server_message = message  # type: ignore[attr-defined]
-        return error
 
     def call(self, method: str, endpoint: str, body: dict[str, Any] | None = None) -> dict[str, Any]:
         """Call an ``/api/2.0/mlflow/...`` endpoint: JSON body for POST/PATCH, query for GET."""

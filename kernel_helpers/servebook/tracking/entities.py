@@ -8,8 +8,9 @@ build these objects; nothing here does I/O. Stdlib only.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 __all__ = [
     "ActiveRun",
@@ -122,26 +123,28 @@ class ActiveRun(Run):
     """The run returned by ``start_run``; a context manager that ends the run on exit.
 
     On a normal exit the run ends ``FINISHED``; when the block raises it ends ``FAILED`` (and
-    ``KILLED`` on ``KeyboardInterrupt``), as MLflow does.
+    ``KILLED`` on ``KeyboardInterrupt``), as MLflow does. Ending is ``end(run_id, status)``, given by
+    the fluent API that started the run (these value objects do no I/O themselves).
     """
 
-    def __init__(self, run: Run) -> None:
+    _end: Callable[[str, str], None]
+
+    def __init__(self, run: Run, end: Callable[[str, str], None]) -> None:
         object.__setattr__(self, "info", run.info)
         object.__setattr__(self, "data", run.data)
+        object.__setattr__(self, "_end", end)
 
     def __enter__(self) -> ActiveRun:
         return self
 
-    def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> bool:
-        from . import fluent
-
+    def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> Literal[False]:
         if exc_type is None:
             status = RunStatus.FINISHED
         elif issubclass(exc_type, KeyboardInterrupt):
             status = RunStatus.KILLED
         else:
             status = RunStatus.FAILED
-        fluent.end_run_by_id(self.info.run_id, status)
+        self._end(self.info.run_id, status)
         return False
 
 

@@ -46,14 +46,12 @@ from typing import Any
 from urllib.parse import unquote, urlparse
 
 from ..errors import InvalidTrackingInputError, TrackingError
-from . import _fs
+from . import _fs, mlruns
 from .entities import Experiment, LoggedModelRecord, Run, RunData, RunInfo, RunStatus
 
 __all__ = ["FileStore", "path_from_file_uri"]
 
 DEFAULT_EXPERIMENT_ID = "0"
-_LOGGED_MODEL_STATUS = {"PENDING": 1, "READY": 2, "FAILED": 3}
-_LOGGED_MODEL_STATUS_NAMES = {v: k for k, v in _LOGGED_MODEL_STATUS.items()}
 
 
 def _now_ms() -> int:
@@ -147,18 +145,10 @@ class FileStore:
         meta_path = exp_dir / "meta.yaml"
         if not meta_path.is_file():
             return None
-        meta = _fs.read_yaml(meta_path)
+        meta = mlruns.read_meta(meta_path)
         if "name" not in meta:
             return None
-        return Experiment(
-            experiment_id=str(meta.get("experiment_id", exp_dir.name)),
-            name=str(meta["name"]),
-            artifact_location=str(meta.get("artifact_location") or exp_dir.as_uri()),
-            lifecycle_stage=str(meta.get("lifecycle_stage") or "active"),
-            tags=_read_key_files(exp_dir / "tags"),
-            creation_time=meta.get("creation_time"),
-            last_update_time=meta.get("last_update_time"),
-        )
+        return mlruns.experiment(meta, exp_dir, _read_key_files(exp_dir / "tags"))
 
     def list_experiments(self, include_deleted: bool = False) -> list[Experiment]:
         dirs = [p for p in self.root.iterdir() if p.is_dir() and not p.name.startswith(".")]
@@ -266,19 +256,7 @@ class FileStore:
         return self.get_run(run_id)
 
     def _read_info(self, run_dir: Path) -> RunInfo:
-        meta = _fs.read_yaml(run_dir / "meta.yaml")
-        run_id = str(meta.get("run_id") or meta.get("run_uuid") or run_dir.name)
-        return RunInfo(
-            run_id=run_id,
-            experiment_id=str(meta.get("experiment_id", run_dir.parent.name)),
-            run_name=str(meta.get("run_name") or ""),
-            user_id=str(meta.get("user_id") or ""),
-            status=RunStatus.from_code(meta.get("status", 1)),
-            start_time=meta.get("start_time"),
-            end_time=meta.get("end_time"),
-            artifact_uri=str(meta.get("artifact_uri") or (run_dir / "artifacts").as_uri()),
-            lifecycle_stage=str(meta.get("lifecycle_stage") or "active"),
-        )
+        return mlruns.run_info(mlruns.read_meta(run_dir / "meta.yaml"), run_dir)
 
     def _latest_metrics(self, run_dir: Path) -> dict[str, float]:
         out: dict[str, float] = {}
@@ -330,7 +308,7 @@ class FileStore:
 
     def update_run(self, run_id: str, status: str, end_time: int | None, run_name: str | None = None) -> None:
         run_dir = self._run_dir(run_id)
-        meta = _fs.read_yaml(run_dir / "meta.yaml")
+        meta = mlruns.read_meta(run_dir / "meta.yaml")
         meta["status"] = RunStatus.to_code(status)
         meta["end_time"] = end_time
         if run_name is not None:
@@ -340,14 +318,14 @@ class FileStore:
 
     def delete_run(self, run_id: str) -> None:
         run_dir = self._run_dir(run_id)
-        meta = _fs.read_yaml(run_dir / "meta.yaml")
+        meta = mlruns.read_meta(run_dir / "meta.yaml")
         meta["lifecycle_stage"] = "deleted"
         meta["deleted_time"] = _now_ms()
         _fs.write_yaml(run_dir / "meta.yaml", meta)
 
     def restore_run(self, run_id: str) -> None:
         run_dir = self._run_dir(run_id)
-        meta = _fs.read_yaml(run_dir / "meta.yaml")
+        meta = mlruns.read_meta(run_dir / "meta.yaml")
         meta["lifecycle_stage"] = "active"
         meta.pop("deleted_time", None)
         _fs.write_yaml(run_dir / "meta.yaml", meta)
@@ -373,16 +351,30 @@ class FileStore:
                     f"with value={existing!r} for run ID={info.run_id!r}. Attempted logging new value "
                     f"{value!r}. Log it under another key or start a new run."
                 )
-        for key, value, timestamp, step in metrics:
-            _fs.append_line(run_dir / "metrics" / key, f"{timestamp} {_format_float(value)} {step}")
+        for key, number, timestamp, step in metrics:
+            _fs.append_line(run_dir / "metrics" / key, f"{timestamp} {_format_float(number)} {step}")
         for key, value in tags:
             self._write_tag(run_dir, key, value)
             if key == "mlflow.runName":
-                meta = _fs.read_yaml(run_dir / "meta.yaml")
+                meta = mlruns.read_meta(run_dir / "meta.yaml")
                 meta["run_name"] = value
                 _fs.write_yaml(run_dir / "meta.yaml", meta)
 
-    def search_runs(self, experiment_ids: list[str], run_view: str = "active") -> list[Run]:
+    def search_runs(
+        self,
+        experiment_ids: list[str],
+        filter_string: str = "",
+        order_by: list[str] | None = None,
+        max_results: int = 1000,
+        run_view: str = "active",
+    ) -> list[Run]:
+        from .search import filter_runs, sort_runs
+
+        return sort_runs(filter_runs(self._runs(experiment_ids, run_view), filter_string), order_by)[
+            :max_results
+        ]
+
+    def _runs(self, experiment_ids: list[str], run_view: str) -> list[Run]:
         runs: list[Run] = []
         for experiment_id in experiment_ids:
             exp = self.get_experiment(experiment_id)
@@ -419,7 +411,8 @@ class FileStore:
     def create_logged_model(self, run: Run, name: str) -> tuple[LoggedModelRecord, Path]:
         """Prepare an unpublished logged model of ``run``; return it (PENDING) and its artifact dir
         (not created yet: ``save_model`` moves the finished model there). Nothing is listed until
-        :meth:`finalize_logged_model` writes ``meta.yaml``."""
+        :meth:`finalize_logged_model` writes ``meta.yaml``, so a failed save is discarded by
+        removing the directory (:meth:`discard_logged_model`)."""
         self._check_active(self._run_dir(run.info.run_id))
         experiment_id = run.info.experiment_id
         model_id = f"m-{uuid.uuid4().hex}"
@@ -458,7 +451,7 @@ class FileStore:
                 "model_type": None,
                 "name": record.name,
                 "source_run_id": record.source_run_id,
-                "status": _LOGGED_MODEL_STATUS[record.status],
+                "status": mlruns.LOGGED_MODEL_STATUS_CODES[record.status],
                 "status_message": None,
             },
         )
@@ -493,17 +486,7 @@ class FileStore:
         meta_path = model_dir / "meta.yaml"
         if not meta_path.is_file():
             return None
-        meta = _fs.read_yaml(meta_path)
-        status = meta.get("status", 2)
-        return LoggedModelRecord(
-            model_id=str(meta.get("model_id", model_dir.name)),
-            experiment_id=str(meta.get("experiment_id", "")),
-            name=str(meta.get("name", "")),
-            artifact_location=str(meta.get("artifact_location") or (model_dir / "artifacts").as_uri()),
-            source_run_id=meta.get("source_run_id"),
-            status=_LOGGED_MODEL_STATUS_NAMES.get(status, str(status)) if isinstance(status, int) else status,
-            creation_timestamp=meta.get("creation_timestamp"),
-        )
+        return mlruns.logged_model(mlruns.read_meta(meta_path), model_dir)
 
     def find_logged_model(self, run_id: str, name: str) -> LoggedModelRecord | None:
         """The logged model named ``name`` produced by ``run_id`` (newest first), if any."""
@@ -528,7 +511,8 @@ class FileStore:
                 return record
         raise TrackingError(f"Logged model {model_id!r} not found in the store at {self.root}.")
 
-    def remove_logged_model_dir(self, record: LoggedModelRecord) -> None:
+    def discard_logged_model(self, record: LoggedModelRecord) -> None:
+        """Remove a logged model whose save failed (never published: it has no ``meta.yaml``)."""
         shutil.rmtree(path_from_file_uri(record.artifact_location).parent, ignore_errors=True)
 
     # ---- registry (models:/<name>/<version>) -------------------------------------------------
@@ -540,7 +524,7 @@ class FileStore:
         versions: dict[int, dict[str, Any]] = {}
         for vdir in model_dir.glob("version-*"):
             if (vdir / "meta.yaml").is_file():
-                meta = _fs.read_yaml(vdir / "meta.yaml")
+                meta = mlruns.read_meta(vdir / "meta.yaml")
                 if meta.get("current_stage") != "Deleted_Internal":
                     versions[int(meta.get("version", vdir.name.split("-")[1]))] = meta
         if not versions:

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import getpass
 import json
-import logging
 import os
 import random
 import sys
@@ -36,8 +35,6 @@ from .validation import (
     validate_run_id,
     validate_tag,
 )
-
-_logger = logging.getLogger("servebook.tracking")
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -222,7 +219,7 @@ def start_run(
             all_tags["mlflow.parentRunId"] = parent
         exp_id = str(experiment_id) if experiment_id is not None else _current_experiment_id()
         run = store.create_run(exp_id, name, all_tags["mlflow.user"], all_tags, _now_ms())
-    active = ActiveRun(run)
+    active = ActiveRun(run, end_run_by_id)
     stack.append(active)
     return active
 
@@ -423,7 +420,6 @@ def search_runs(
     then ``metrics.<key>``, ``params.<key>``, ``tags.<key>``.
     """
     from .file_store import FileStore
-    from .search import filter_runs, sort_runs
 
     if output_format not in ("pandas", "list"):
         raise InvalidTrackingInputError(f"output_format must be 'pandas' or 'list', got {output_format!r}.")
@@ -443,12 +439,7 @@ def search_runs(
             ids = [e.experiment_id for e in store.list_experiments()]
         else:
             ids = [_current_experiment_id()]
-    if not ids:
-        runs: list[Run] = []
-    elif isinstance(store, FileStore):
-        runs = sort_runs(filter_runs(store.search_runs(ids, view), filter_string), order_by)[:max_results]
-    else:
-        runs = store.search_runs(ids, filter_string, order_by, max_results, view)
+    runs = store.search_runs(ids, filter_string, order_by, max_results, view) if ids else []
     if output_format == "list":
         return runs
     return _runs_to_frame(runs)
@@ -499,7 +490,7 @@ def log_model(
 ) -> ModelInfo:
     """Save a pyfunc model into the active run (MLflow's ``mlflow.pyfunc.log_model``).
 
-    Takes every argument of :func:`servebook.save.save_model` (``artifacts``, ``code_paths`` or
+    Takes every argument of :func:`servebook.format.save.save_model` (``artifacts``, ``code_paths`` or
     the older ``code_path``, ``signature``, ``input_example``, ``pip_requirements``, ``metadata``
     ...) plus the model's run-relative ``name`` (``artifact_path`` is the older spelling;
     default ``"model"``). Outside a run, a run is started, as MLflow does. The model is stored as
@@ -512,9 +503,8 @@ def log_model(
             local store's is removed, never having been listed).
         TrackingError, TrackingServerError: the store failed.
     """
-    from ..model_format import Model
-    from ..save import save_model
-    from .file_store import FileStore
+    from ..format.mlmodel import Model
+    from ..format.save import save_model
 
     del await_registration_for
     if name is not None and artifact_path is not None and name != artifact_path:
@@ -530,11 +520,11 @@ def log_model(
         save_kwargs["python_model"] = python_model
     store = get_store()
     run = store.get_run(_target_run_id())
-    if isinstance(store, FileStore):
-        record, model_dir = store.create_logged_model(run, model_name)
-        staging_root = None
-    else:
-        record = store.create_logged_model(run, model_name)
+    record, local_dir = store.create_logged_model(run, model_name)
+    staging_root = None
+    if local_dir is not None:  # the store keeps models on this machine: save straight into place
+        model_dir = local_dir
+    else:  # saved here first, then uploaded through the store's artifact repository
         staging_root = Path(tempfile.mkdtemp(prefix="servebook-log-model-"))
         model_dir = staging_root / "model"
     try:
@@ -549,13 +539,7 @@ def log_model(
             artifact_repository(record.artifact_location, store).log_dir(model_dir, "")
         record = store.finalize_logged_model(record, "READY")
     except BaseException:
-        if isinstance(store, FileStore):  # not published yet (no meta.yaml): just remove it
-            store.remove_logged_model_dir(record)
-        else:
-            try:
-                store.finalize_logged_model(record, "FAILED")
-            except Exception:  # the save's own failure is re-raised below: this one must not mask it
-                _logger.exception("could not mark logged model %s as FAILED", record.model_id)
+        store.discard_logged_model(record)
         raise
     finally:
         if staging_root is not None:

@@ -1,8 +1,8 @@
 """The team store: a real MLflow tracking server over its REST API (``/api/2.0/mlflow/...``).
 
-Same methods as :class:`~servebook.tracking.file_store.FileStore`, so ``fluent`` does not care
-which store it talks to. Params, metrics and tags go through ``runs/log-batch`` in chunks of
-MLflow's batch limits; artifacts go through the server's artifact proxy
+A :class:`~servebook.tracking.store.Store`, like :class:`~servebook.tracking.file_store.FileStore`,
+so ``fluent`` does not care which store it talks to. Params, metrics and tags go through
+``runs/log-batch`` in chunks of MLflow's batch limits; artifacts go through the server's artifact proxy
 (``/api/2.0/mlflow-artifacts/artifacts/<path>``, see :mod:`servebook.tracking.artifacts`);
 models are MLflow 3.x logged models (``logged-models`` create -> upload -> finalize ->
 ``runs/outputs``). Timeouts, retries and auth live in :mod:`servebook.tracking._http`.
@@ -10,8 +10,10 @@ models are MLflow 3.x logged models (``logged-models`` create -> upload -> final
 
 from __future__ import annotations
 
+import logging
 import math
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from ..errors import InvalidTrackingInputError, TrackingError, TrackingServerError
@@ -19,6 +21,8 @@ from ._http import HttpClient
 from .entities import Experiment, LoggedModelRecord, Run, RunData, RunInfo
 
 __all__ = ["RestStore"]
+
+_logger = logging.getLogger("servebook.tracking")
 
 _MAX_PARAMS_TAGS_PER_BATCH = 100
 _MAX_METRICS_PER_BATCH = 1000
@@ -110,7 +114,7 @@ class RestStore:
         try:
             body = self.http.call("GET", "experiments/get-by-name", {"experiment_name": name})
         except TrackingServerError as exc:
-            if getattr(exc, "server_error_code", "") == "RESOURCE_DOES_NOT_EXIST":
+            if exc.server_error_code == "RESOURCE_DOES_NOT_EXIST":
                 return None
             raise
         return _experiment_from_json(body["experiment"])
@@ -128,7 +132,7 @@ class RestStore:
         try:
             experiment_id = self.create_experiment(name)
         except TrackingServerError as exc:  # another client created it between our two calls
-            if getattr(exc, "server_error_code", "") != "RESOURCE_ALREADY_EXISTS":
+            if exc.server_error_code != "RESOURCE_ALREADY_EXISTS":
                 raise
             found = self.get_experiment_by_name(name)
             if found is None:
@@ -157,7 +161,7 @@ class RestStore:
         try:
             body = self.http.call("GET", "runs/get", {"run_id": run_id})
         except TrackingServerError as exc:
-            if getattr(exc, "server_error_code", "") == "RESOURCE_DOES_NOT_EXIST":
+            if exc.server_error_code == "RESOURCE_DOES_NOT_EXIST":
                 raise TrackingError(f"Run {run_id!r} not found on {self.tracking_uri}.") from exc
             raise
         return _run_from_json(body["run"])
@@ -211,7 +215,7 @@ class RestStore:
                     },
                 )
             except TrackingServerError as exc:
-                if getattr(exc, "server_error_code", "") == "INVALID_PARAMETER_VALUE":
+                if exc.server_error_code == "INVALID_PARAMETER_VALUE":
                     raise InvalidTrackingInputError(str(exc)) from exc
                 raise
 
@@ -244,7 +248,9 @@ class RestStore:
         return runs
 
     # ---- logged models (MLflow 3.x) ----------------------------------------------------------
-    def create_logged_model(self, run: Run, name: str) -> LoggedModelRecord:
+    def create_logged_model(self, run: Run, name: str) -> tuple[LoggedModelRecord, Path | None]:
+        """Create a PENDING logged model of ``run``; its files are uploaded through the artifact proxy,
+        so there is no local directory to save into (None)."""
         body = self.http.call(
             "POST",
             "logged-models",
@@ -255,7 +261,7 @@ class RestStore:
                 "params": [{"key": k, "value": v} for k, v in list(run.data.params.items())[:100]],
             },
         )
-        return _logged_model_from_json(body["model"])
+        return _logged_model_from_json(body["model"]), None
 
     def finalize_logged_model(self, record: LoggedModelRecord, status: str = "READY") -> LoggedModelRecord:
         wire = {"READY": "LOGGED_MODEL_READY", "FAILED": "LOGGED_MODEL_UPLOAD_FAILED"}[status]
@@ -269,6 +275,13 @@ class RestStore:
                 {"run_id": record.source_run_id, "models": [{"model_id": record.model_id, "step": 0}]},
             )
         return _logged_model_from_json(body["model"])
+
+    def discard_logged_model(self, record: LoggedModelRecord) -> None:
+        """Mark a logged model whose save or upload failed as FAILED (a failure to do so is only logged)."""
+        try:
+            self.finalize_logged_model(record, "FAILED")
+        except Exception:  # the save's own failure is what the caller re-raises: this one must not mask it
+            _logger.exception("could not mark logged model %s as FAILED", record.model_id)
 
     def find_logged_model(self, run_id: str, name: str) -> LoggedModelRecord | None:
         run = self.get_run(run_id)
@@ -307,7 +320,7 @@ class RestStore:
         try:
             self.http.call("POST", "registered-models/create", {"name": name})
         except TrackingServerError as exc:
-            if getattr(exc, "server_error_code", "") != "RESOURCE_ALREADY_EXISTS":
+            if exc.server_error_code != "RESOURCE_ALREADY_EXISTS":
                 raise
         payload: dict[str, Any] = {"name": name, "source": source, "run_id": run_id}
         if model_id:

@@ -79,6 +79,11 @@ def _limit_value(kind: str, key: str, value: str, limit: int) -> str:
     return value[:limit]
 
 
+def _is_number(value: Any) -> bool:
+    """A number (``numbers.Number``, as MLflow checks) that is not a bool."""
+    return not isinstance(value, bool) and isinstance(value, numbers.Number)
+
+
 def validate_metric(key: Any, value: Any, timestamp: Any, step: Any) -> tuple[str, float, int, int]:
     """Check one metric and return it normalised as ``(key, float value, int timestamp, int step)``.
 
@@ -87,23 +92,23 @@ def validate_metric(key: Any, value: Any, timestamp: Any, step: Any) -> tuple[st
     key = _check_key("Metric", key)
     if value is None:
         raise InvalidTrackingInputError(f"Metric {key!r}: a value must be provided.")
-    if isinstance(value, bool) or not isinstance(value, numbers.Number):
+    if not _is_number(value):
         raise InvalidTrackingInputError(
             f"Metric {key!r}: value {bounded_repr(value)} is not a number; metric values must be "
             "a valid double (64-bit floating point)."
         )
     try:
-        number = float(value)  # type: ignore[arg-type]
+        number = float(value)
     except (TypeError, ValueError) as exc:
         raise InvalidTrackingInputError(
             f"Metric {key!r}: value {bounded_repr(value)} cannot be converted to a double."
         ) from exc
-    if isinstance(timestamp, bool) or not isinstance(timestamp, numbers.Number) or timestamp < 0:
+    if not _is_number(timestamp) or timestamp < 0:
         raise InvalidTrackingInputError(
             f"Metric {key!r}: timestamp {bounded_repr(timestamp)} must be a nonnegative integer "
             "(milliseconds since the epoch)."
         )
-    if isinstance(step, bool) or not isinstance(step, numbers.Number) or not math.isfinite(float(step)):
+    if not _is_number(step) or not math.isfinite(float(step)):
         raise InvalidTrackingInputError(
             f"Metric {key!r}: step {bounded_repr(step)} must be an integer (64-bit)."
         )

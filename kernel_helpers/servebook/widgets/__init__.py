@@ -1,9 +1,10 @@
 """Notebook widgets (ipywidgets 8): the model card and the server card.
 
 ``servebook.inspect(uri)`` returns a :class:`~servebook.inspection.ModelReport` and ``servebook.serve(uri)`` a
-:class:`~servebook.serve.process.LocalServer`. In a Jupyter kernel both display as widgets: their
-``_repr_mimebundle_`` hooks call :func:`model_card_bundle` / :func:`server_card_bundle`. Outside a kernel
-(a terminal, a script) or without ipywidgets, the hooks return ``None`` and the plain-text repr is shown.
+:class:`~servebook.serve.process.LocalServer`. In a Jupyter kernel both display as widgets: importing this
+package installs :func:`model_card_bundle` / :func:`server_card_bundle` as their display hooks
+(:mod:`servebook._display`; ``import servebook`` imports this package). Outside a kernel (a terminal, a
+script) or without ipywidgets, the hooks return ``None`` and the plain-text repr is shown.
 
 ipywidgets is imported only when a card is built, never by ``import servebook`` or
 ``import servebook.widgets``.
@@ -19,6 +20,8 @@ from __future__ import annotations
 import importlib.util
 import sys
 from typing import TYPE_CHECKING, Any
+
+from .. import _display
 
 if TYPE_CHECKING:  # pragma: no cover
     from .model_widget import ModelCard
@@ -74,3 +77,7 @@ def server_card_bundle(server: Any, include: Any = None, exclude: Any = None) ->
     if not widgets_available():
         return None
     return _bundle(server_card(server), repr(server), include, exclude)
+
+
+_display.install("model_report", model_card_bundle)
+_display.install("local_server", server_card_bundle)

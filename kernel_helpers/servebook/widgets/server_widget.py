@@ -15,7 +15,8 @@ from typing import Any
 
 import ipywidgets as w
 
-from ..errors import ServebookError
+from ..errors import PredictionError, ServebookError
+from ..serve.client import answer_status
 from . import markup
 
 __all__ = ["ServerCard", "example_body", "format_body"]
@@ -175,11 +176,11 @@ class ServerCard(w.VBox):
             predictions = self.server.client.predict(body)
         except ServebookError as err:
             elapsed = (time.perf_counter() - started) * 1000
-            status = getattr(err, "status", None)
+            status = answer_status(err)
             label = f"HTTP {status}" if status else type(err).__name__
-            message = getattr(err, "server_message", None) or str(err)
+            message = (err.server_message if isinstance(err, PredictionError) else "") or str(err)
             self.response.value = (
-                f"{markup.badge(label, 'error')} {markup.escape(getattr(err, 'error_code', ''))}"
+                f"{markup.badge(label, 'error')} {markup.escape(err.error_code)}"
                 f" <small>{elapsed:.0f} ms</small>{markup.pre(message)}"
             )
         else:
