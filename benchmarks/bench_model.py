@@ -120,6 +120,8 @@ else:
     logging.disable(logging.WARNING)
     import mlflow.pyfunc as pyfunc
 model = pyfunc.load_model(sys.argv[1])
+# ready to predict on a DataFrame: servebook imports pandas lazily, MLflow on import; count it for both
+import pandas
 print(time.perf_counter() - start)
 """
 
@@ -207,8 +209,20 @@ def main(argv: list[str] | None = None) -> int:
     )
     for label, key, target in rows:
         ratio = sb[key] / ml[key] if ml[key] > 0 else float("nan")
-        print(f"{label:<42} {_fmt(sb[key]):>12} {_fmt(ml[key]):>12} {ratio:8.3f}  {target}")
+        met = "" if not target else "  met" if _meets(ratio, target) else "  NOT MET"
+        print(f"{label:<42} {_fmt(sb[key]):>12} {_fmt(ml[key]):>12} {ratio:8.3f}  {target:8}{met}")
+    print("load_model counts the import of pandas for both tools (servebook imports it lazily).")
     return 0
+
+
+def _meets(ratio: float, target: str) -> bool:
+    """Whether ``ratio`` meets a target written as ``<= 1/20`` or ``<= 1``."""
+    op, _, bound = target.partition(" ")
+    numerator, _, denominator = bound.partition("/")
+    limit = float(numerator) / float(denominator or 1)
+    if op != "<=":
+        raise ValueError(f"unknown target {target!r}")
+    return ratio <= limit
 
 
 if __name__ == "__main__":

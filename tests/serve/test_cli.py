@@ -57,10 +57,15 @@ def test_predict_json_file_and_csv_stdin(model_root: Path, tmp_path: Path) -> No
     assert proc.returncode == 0, proc.stderr
     got = json.loads(target.read_text())["predictions"]
     assert all(close(g["score"], w["score"]) for g, w in zip(got, expected_scores(ROWS, 2), strict=True))
-    csv = (",".join(COLUMNS) + "\n" + "\n".join(",".join(map(str, r)) for r in ROWS)).encode()
+    # one row scores under 5, so the labels differ between rows
+    rows = [*ROWS, [4.3, 3.0, 1.1, 0.1]]
+    csv = (",".join(COLUMNS) + "\n" + "\n".join(",".join(map(str, r)) for r in rows)).encode()
     proc = run("predict", "-m", str(model_root / "scorer"), "-t", "csv", stdin=csv)
     assert proc.returncode == 0, proc.stderr
-    assert [r["label"] for r in json.loads(proc.stdout)["predictions"]] == [1, 1, 1]
+    got = json.loads(proc.stdout)["predictions"]
+    want = expected_scores(rows)
+    assert [r["label"] for r in got] == [w["label"] for w in want] == [1, 1, 1, 0]
+    assert all(close(g["score"], w["score"]) for g, w in zip(got, want, strict=True))
 
 
 @pytest.mark.integration
@@ -92,7 +97,13 @@ def test_serve_port_in_use_exits_1(model_root: Path) -> None:
 def test_inspect_delegates_to_inspection(model_root: Path) -> None:
     proc = run("inspect", str(model_root / "scorer"), "--json")
     assert proc.returncode == 0, proc.stderr
-    assert json.loads(proc.stdout)
+    report = json.loads(proc.stdout)
+    assert report["name"] == "scorer" and report["error"] is None
+    assert report["loader_module"] == "mlflow.pyfunc.model"
+    assert [c["name"] for c in report["signature"]["inputs"]["columns"]] == COLUMNS
+    assert [p["name"] for p in report["signature"]["params"]][:2] == ["scale", "fail"]
+    assert report["trust"]["verdict"] == "executes_code"
+    assert "python_model.pkl" in {f["path"] for f in report["files"]}
 
 
 def test_serve_options_and_mlflow_env_fallbacks(monkeypatch: pytest.MonkeyPatch) -> None:

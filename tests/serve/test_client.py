@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 from fixture_models import COLUMNS, ROWS, expected_scores
 
+import servebook
 from servebook.errors import (
     InvalidInputError,
     PredictionError,
@@ -76,7 +77,7 @@ def test_errors_map_to_exception_classes(scorer_server: LocalServer) -> None:
     assert failed.value.status == 500
     assert failed.value.error_code == "MODEL_ERROR"
     assert "failure requested by the test" in failed.value.server_message
-    assert client.version()
+    assert client.version() == servebook.__version__
 
 
 def _closed_port() -> int:

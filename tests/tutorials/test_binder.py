@@ -176,13 +176,8 @@ def test_binder_opens_the_tutorials(binder_env: dict[str, object]) -> None:
         assert (REPO_ROOT / url[len(prefix) :]).is_file(), f"{url} does not name a tutorial"
 
 
-@pytest.mark.tutorial
-def test_tutorial_runs_in_binder_env(binder_env: dict[str, object], tmp_path: Path) -> None:
-    env = binder_env["env"]
-    python = binder_env["python"]
-    _run([python, "-m", "pip", "install", "--quiet", "papermill"], env=env, cwd=REPO_ROOT, timeout=300)
-    notebook = REPO_ROOT / "tutorials" / "01-custom-pythonmodel.ipynb"
-    output = tmp_path / notebook.name
+def _papermill(python: str, notebook: Path, output: Path, env: dict[str, str], cwd: Path) -> dict[str, object]:
+    """Execute ``notebook`` with the ``python3`` kernel as the Binder environment resolves it."""
     _run(
         [
             python,
@@ -193,16 +188,38 @@ def test_tutorial_runs_in_binder_env(binder_env: dict[str, object], tmp_path: Pa
             "-k",
             "python3",
             "--cwd",
-            str(tmp_path),
+            str(cwd),
             "--no-progress-bar",
             "--execution-timeout",
             "120",
         ],
         env=env,
-        cwd=tmp_path,
+        cwd=cwd,
         timeout=240,
     )
-    executed = json.loads(output.read_text(encoding="utf-8"))
-    assert all(cell.get("execution_count") for cell in executed["cells"] if cell["cell_type"] == "code")
-    # the kernel was the Binder environment's interpreter, not this test runner's
+    executed: dict[str, object] = json.loads(output.read_text(encoding="utf-8"))
+    return executed
+
+
+@pytest.mark.tutorial
+def test_tutorial_runs_in_binder_env(binder_env: dict[str, object], tmp_path: Path) -> None:
+    import nbformat
+
+    env = binder_env["env"]
+    python = binder_env["python"]
+    _run([python, "-m", "pip", "install", "--quiet", "papermill"], env=env, cwd=REPO_ROOT, timeout=300)
+    # the "python3" kernel the tutorials name is the Binder environment's interpreter, not this test
+    # runner's: a one-cell notebook run the same way as the tutorial prints the kernel's sys.prefix
+    probe = tmp_path / "probe.ipynb"
+    cell = nbformat.v4.new_code_cell("import sys; print(sys.prefix)")
+    nbformat.write(nbformat.v4.new_notebook(cells=[cell]), probe)
+    executed = _papermill(python, probe, tmp_path / "probe-out.ipynb", env, tmp_path)
+    [output] = executed["cells"][0]["outputs"]
+    assert Path("".join(output["text"]).strip()).resolve() == Path(binder_env["venv"]).resolve(), output
+
+    notebook = REPO_ROOT / "tutorials" / "01-custom-pythonmodel.ipynb"
+    executed = _papermill(python, notebook, tmp_path / notebook.name, env, tmp_path)
+    cells = executed["cells"]
+    assert all(cell.get("execution_count") for cell in cells if cell["cell_type"] == "code")
+    # the tutorial logged its run into the working directory it was given
     assert (tmp_path / "mlruns").is_dir()
