@@ -152,7 +152,7 @@ def test_registered_model_versions_and_aliases_resolve(server_uri: str, tmp_path
             by_value=True,  # the class lives in this test module, not in an installed package
         )
     assert info.registered_model_version == 1
-    assert info.model_uri.startswith("runs:/") and info.model_id.startswith("m-")
+    assert info.model_uri == f"models:/{info.model_id}" and info.model_id.startswith("m-")
     run_mlflow(
         f"""
         import mlflow

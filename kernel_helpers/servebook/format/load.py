@@ -50,7 +50,7 @@ class PyFuncModel:
         self._params_schema: ParamSchema | None = metadata.get_params_schema()
         # the model's code/ is importable only inside its calls: lazy imports in predict work
         code = getattr(impl, "code", None)
-        self._scope = code if isinstance(code, code_paths.LoadedCode) and code.roots else None
+        self._scope = code if isinstance(code, code_paths.LoadedCode) and code.needed else None
         self._call = code_paths.scoped_call(self._scope, _make_call(impl))
         self._input_example: Any = _NO_INPUT_EXAMPLE
         if self._input_schema is not None or self._params_schema is not None:

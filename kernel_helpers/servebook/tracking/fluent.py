@@ -495,7 +495,8 @@ def log_model(
     ...) plus the model's run-relative ``name`` (``artifact_path`` is the older spelling;
     default ``"model"``). Outside a run, a run is started, as MLflow does. The model is stored as
     an MLflow 3.x logged model of the run and loads with ``load_model(info.model_uri)``
-    (``runs:/<run_id>/<name>``) in servebook and in MLflow.
+    (``models:/<model_id>``, as MLflow 3 returns it; ``runs:/<run_id>/<name>`` loads it too) in
+    servebook and in MLflow.
 
     Raises:
         InvalidTrackingInputError: a bad name.
@@ -550,7 +551,7 @@ def log_model(
     if registered_model_name:
         version = _register(store, registered_model_name, run.info.run_id, record.model_id, model_name)
     return ModelInfo(
-        model_uri=f"runs:/{run.info.run_id}/{model_name}",
+        model_uri=f"models:/{record.model_id}",
         run_id=run.info.run_id,
         artifact_path=model_name,
         model_id=record.model_id,

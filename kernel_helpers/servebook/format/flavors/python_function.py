@@ -1,24 +1,28 @@
 """Loader for ``loader_module: mlflow.pyfunc.model``: a pickled custom PythonModel.
 
 Steps: warn once on a Python-minor or cloudpickle version mismatch; import the model's ``code/``
-inside a scope (:mod:`servebook.format.code_paths`); unpickle ``python_model.pkl`` with MLflow's names
-mapped onto servebook; build the context (absolute artifact paths, model_config) and call
-``load_context``, still inside the scope.
+inside a scope (:mod:`servebook.format.code_paths`), with mlflow's names standing in for MLflow when it
+is not installed (:mod:`servebook.format.mlflow_alias`); unpickle ``python_model.pkl`` with MLflow's
+names mapped onto servebook; build the context (absolute artifact paths, model_config merged with the
+load's overrides) and call ``load_context``, still inside the scope. Models from code
+(``model_code_path``) share every step but the unpickling (:mod:`.code_model`).
 """
 
 from __future__ import annotations
 
 import sys
 import warnings
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from ...errors import LoadError, ModelFormatError
-from .. import code_paths, pickling
+from .. import code_paths, mlflow_alias, pickling
 from ..mlmodel import PYTHON_MODEL_FILENAME, Model
+from ..model_config import merge_overrides
 from ..python_model import PythonModelContext
 
-__all__ = ["ModelEnvironmentWarning", "PythonFunctionModel", "load"]
+__all__ = ["ModelEnvironmentWarning", "PythonFunctionModel", "load", "load_python_model"]
 
 
 class ModelEnvironmentWarning(UserWarning):
@@ -73,45 +77,65 @@ def load(
 ) -> PythonFunctionModel:
     """Load the custom Python model stored in ``model_dir``."""
     conf = model.pyfunc_conf
+    if conf.get("model_code_path") and "python_model" not in conf:
+        from .code_model import load as load_code_model  # MLflow's loader takes both kinds too
+
+        return load_code_model(model_dir, model, model_config, suppress_warnings=suppress_warnings)
     if conf.get("python_model_compression"):
         raise LoadError(
             f"This model's pickle is compressed ({conf['python_model_compression']}), which servebook "
             "does not read yet; re-save it without MLFLOW_LOG_MODEL_COMPRESSION."
         )
-    if "model_code_path" in conf and "python_model" not in conf:
-        raise LoadError(
-            "This is an MLflow models-from-code model (python_model given as a .py file); load it with "
-            "mlflow (pip install mlflow==3.17.2) or re-save it with a model object."
-        )
     pickle_path = _inside(model_dir, conf.get("python_model", PYTHON_MODEL_FILENAME), "python_model")
-    code_dir = _inside(model_dir, conf["code"], "code") if conf.get("code") else None
-    artifacts = {}
-    for name, record in (conf.get("artifacts") or {}).items():
-        relative = record.get("path") if isinstance(record, dict) else None
-        artifacts[name] = str(_inside(model_dir, relative, f"artifact {name!r} path"))
-    config = dict(conf.get("config") or {})
-    if model_config:
-        config.update(model_config)
     _check_versions(conf, suppress_warnings)
 
-    with code_paths.code_scope(code_dir) as code:
+    def unpickle(config: dict[str, Any]) -> Any:
         try:
             with open(pickle_path, "rb") as file:
-                python_model = pickling.load(file)
+                return pickling.load(file)
         except FileNotFoundError:
             raise LoadError(f"The model's pickle {pickle_path.name} is missing from {model_dir}.") from None
         except LoadError:
             raise
         except (ImportError, AttributeError) as exc:
             raise LoadError(
-                f"Unpickling the model failed: {type(exc).__name__}: {exc}. A module the model needs is "
-                "missing: install the model's requirements.txt, or save the model with code_paths for "
-                "your own modules."
+                f"Unpickling the model failed: {type(exc).__name__}: {exc}. "
+                + mlflow_alias.missing_module_hint(exc)
             ) from exc
+
+    return load_python_model(model_dir, conf, model_config, unpickle, keep_aliases=False)
+
+
+def load_python_model(
+    model_dir: Path,
+    conf: dict[str, Any],
+    model_config: dict[str, Any] | None,
+    obtain: Callable[[dict[str, Any]], Any],
+    *,
+    keep_aliases: bool,
+) -> PythonFunctionModel:
+    """The steps every custom model shares: code scope, ``obtain(config)``, context, ``load_context``.
+
+    ``obtain`` runs inside the model's code scope (``code/`` importable, mlflow's names standing in
+    when MLflow is not installed) and returns the model object. The scope keeps the stand-ins for
+    the model's calls when ``keep_aliases`` or when the model's methods import mlflow themselves.
+    """
+    code_dir = _inside(model_dir, conf["code"], "code") if conf.get("code") else None
+    artifacts = {}
+    for name, record in (conf.get("artifacts") or {}).items():
+        relative = record.get("path") if isinstance(record, dict) else None
+        artifacts[name] = str(_inside(model_dir, relative, f"artifact {name!r} path"))
+    saved = conf.get("config")
+    config = merge_overrides(saved if isinstance(saved, dict) else None, model_config)
+
+    with code_paths.code_scope(code_dir, mlflow_alias.alias_modules()) as code:
+        python_model = obtain(config)
         context = PythonModelContext(artifacts, config)
         load_context = getattr(python_model, "load_context", None)
         if callable(load_context):
             load_context(context)
     if not callable(getattr(python_model, "predict", None)):
-        raise LoadError(f"The unpickled object ({type(python_model).__name__}) has no predict method.")
+        raise LoadError(f"The loaded model ({type(python_model).__name__}) has no predict method.")
+    if code.aliases and not (keep_aliases or code.roots or mlflow_alias.imports_mlflow(python_model)):
+        code.drop_aliases()
     return PythonFunctionModel(python_model, context, code)
