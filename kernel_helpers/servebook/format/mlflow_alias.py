@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import dis
 import importlib
+import importlib.machinery
 import importlib.util
 import sys
 import types
@@ -149,9 +150,12 @@ def alias_modules() -> dict[str, types.ModuleType]:
         module = _AliasModule(name, f"servebook's stand-in for {name} (MLflow is not installed)")
         module.__dict__[_ALIAS_FLAG] = True
         module.__dict__["_servebook_family"] = family
-        if name in _PACKAGES or name == "mlflow":
+        package = name in _PACKAGES or name == "mlflow"
+        if package:
             module.__path__ = []  # a package: unknown submodules fail with ModuleNotFoundError
-        module.__package__ = name if name in _PACKAGES or name == "mlflow" else name.rpartition(".")[0]
+        module.__package__ = name if package else name.rpartition(".")[0]
+        # a spec, so importlib.util.find_spec("mlflow") answers instead of raising while bound
+        module.__spec__ = importlib.machinery.ModuleSpec(name, None, is_package=package)
         family[name] = module
     return family
 

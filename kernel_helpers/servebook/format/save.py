@@ -433,7 +433,20 @@ def _infer_signature(
             exc,
         )
         output = None
-    return infer_signature(example, output, params)
+    return infer_signature(example, row_output(example, output), params)
+
+
+def row_output(example: Any, output: Any) -> Any:
+    """MLflow's rule when inferring an output schema: for a column-based (non-array) input, a 1-D
+    array of predictions is one value per row, a column, not a tensor."""
+    tensor_input = type(example).__name__ == "ndarray" or (
+        isinstance(example, dict) and all(type(v).__name__ == "ndarray" for v in example.values())
+    )
+    if type(output).__name__ == "ndarray" and getattr(output, "ndim", 0) == 1 and not tensor_input:
+        import pandas as pd
+
+        return pd.Series(output)
+    return output
 
 
 def _call_predict(

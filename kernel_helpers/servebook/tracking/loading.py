@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from ..format.load import PyFuncModel
     from .entities import ModelInfo
 
-__all__ = ["get_model_info", "load_model"]
+__all__ = ["get_model_info", "load_model", "resolve_model_uri"]
 
 
 def load_model(
@@ -40,10 +40,11 @@ def load_model(
     """
     from ..format.load import load_model as load_local
 
-    return load_local(_local(model_uri), suppress_warnings, model_config, dst_path)
+    return load_local(resolve_model_uri(model_uri), suppress_warnings, model_config, dst_path)
 
 
-def _local(model_uri: str | os.PathLike[str]) -> str | os.PathLike[str]:
+def resolve_model_uri(model_uri: str | os.PathLike[str]) -> str | os.PathLike[str]:
+    """A local location for ``model_uri``: ``runs:/`` and ``models:/`` URIs downloaded, others as given."""
     text = os.fspath(model_uri)
     if isinstance(text, bytes):
         text = text.decode()
@@ -69,7 +70,7 @@ def get_model_info(model_uri: str | os.PathLike[str]) -> ModelInfo:
     from ..format.mlmodel import Model
     from .entities import ModelInfo
 
-    location = _local(model_uri)
+    location = resolve_model_uri(model_uri)
     path = os.fspath(location)
     if path.startswith("file:"):
         from ..format.uri import parse_location

@@ -5,7 +5,7 @@ from and reads the file of that base name at the model's root, and so does serve
 inside the model's code scope (``code/`` importable, ``import mlflow`` answered by servebook when MLflow
 is not installed, ``ModelConfig`` reading the model's config); what it passed to ``set_model`` is the
 model. A function is wrapped like a function model. Then the context and ``load_context``, as for a
-pickled model (:func:`.python_function.load_python_model`).
+pickled model (:func:`.custom_model.load_python_model`).
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from ...errors import LoadError, ModelFormatError
 from ..mlmodel import Model
 from ..models_from_code import run_model_file
 from ..python_model import _FunctionPythonModel
-from .python_function import PythonFunctionModel, _check_versions, _inside, load_python_model
+from .custom_model import PythonFunctionModel, check_versions, inside, load_python_model
 
 __all__ = ["load"]
 
@@ -39,10 +39,10 @@ def load(
         )
     # MLflow stores where the file was saved from (maybe a Windows path): only its name counts
     file_name = posixpath.basename(saved_path.replace("\\", "/"))
-    model_file = _inside(model_dir, file_name, "model_code_path")
+    model_file = inside(model_dir, file_name, "model_code_path")
     if not model_file.is_file():
         raise LoadError(f"The model file {file_name} (model_code_path) is missing from {model_dir}.")
-    _check_versions({"python_version": conf.get("python_version")}, suppress_warnings)
+    check_versions({"python_version": conf.get("python_version")}, suppress_warnings)
 
     def run(config: dict[str, Any]) -> Any:
         python_model = run_model_file(model_file, config, LoadError)
