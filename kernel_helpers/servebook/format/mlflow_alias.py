@@ -126,14 +126,19 @@ def real_mlflow_loaded() -> bool:
 
 
 def real_mlflow_available() -> bool:
-    """True when real MLflow is imported or importable (then servebook never stands in for it)."""
+    """True when real MLflow is imported or importable (then servebook never stands in for it).
+
+    A directory named ``mlflow`` on ``sys.path`` (say, a folder of saved models in the working
+    directory) is a namespace package, not MLflow: MLflow is a regular package with ``__init__.py``.
+    """
     module = sys.modules.get("mlflow")
     if module is not None:  # imported already: real, or our stand-in (bound because it is missing)
-        return not is_alias(module)
+        return not is_alias(module) and getattr(module, "__file__", None) is not None
     try:
-        return importlib.util.find_spec("mlflow") is not None
+        spec = importlib.util.find_spec("mlflow")
     except (ImportError, ValueError):
         return False
+    return spec is not None and spec.origin not in (None, "namespace")
 
 
 def is_alias(module: object) -> bool:
