@@ -30,6 +30,7 @@ def _top_levels(modules: set[str]) -> set[str]:
         "import servebook.errors",
         "import servebook.models",
         "import servebook.pyfunc",
+        "import servebook.sklearn",
         "from servebook import PythonModel, ScoringClient",
     ],
 )

@@ -34,7 +34,7 @@ ALLOWED: dict[str, frozenset[str]] = {
     "serve": FOUNDATION | {"signature", "format", "tracking"},
     "widgets": FOUNDATION | {"inspection", "serve"},
 }
-FACES = frozenset({"__init__", "__main__", "cli", "pyfunc", "models"})
+FACES = frozenset({"__init__", "__main__", "cli", "pyfunc", "models", "sklearn"})
 # never imported by servebook, not even lazily
 FORBIDDEN_PACKAGES = frozenset({"mlflow", "jupyter_server", "tornado", "traitlets", "servebook_lab"})
 # what the Jupyter server extension may use: static reading and errors, never a loader that unpickles

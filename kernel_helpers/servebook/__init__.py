@@ -63,6 +63,7 @@ _SUBMODULES = {
     "signature",
     "inspection",
     "widgets",
+    "sklearn",
 }
 
 __all__ = [*sorted(_EXPORTS), *sorted(_SUBMODULES), "__version__"]  # noqa: PLE0604
@@ -76,6 +77,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from . import models as models
     from . import pyfunc as pyfunc
     from . import signature as signature
+    from . import sklearn as sklearn
     from . import tracking as tracking
     from .format.python_model import PythonModel as PythonModel
     from .format.python_model import PythonModelContext as PythonModelContext

@@ -102,7 +102,8 @@ class LazyStream(sb.PythonModel):
         return list(self.predict_stream(context, model_input))
 
     def predict_stream(self, context, model_input, params=None):
-        for item in model_input:
+        items = model_input["items"] if isinstance(model_input, dict) else model_input
+        for item in items:
             from lazy_shared import describe
 
             yield describe(item)
@@ -261,12 +262,12 @@ def test_a_model_that_loads_and_calls_another_model(tmp_path, clean_state):
 def test_lazy_import_inside_predict_stream(tmp_path, clean_state):
     model_dir = _save(tmp_path, "a", LazyStream(), "first")
     model = sb.load_model(model_dir)
-    stream = model.predict_stream([1, 2, 3])
+    stream = model.predict_stream({"items": [1, 2, 3]})  # one request: a dict stays a dict
     assert isinstance(stream, types.GeneratorType)
     assert next(stream) == "first:1"
     _assert_no_trace(model_dir)  # between items the model's code is gone again
     assert list(stream) == ["first:2", "first:3"]
-    partial = model.predict_stream([4, 5])
+    partial = model.predict_stream({"items": [4, 5]})
     assert next(partial) == "first:4"
     partial.close()
     _assert_no_trace(model_dir)

@@ -56,7 +56,7 @@ def test_seed_workflow_log_model_then_load_runs_uri(tracking_dir: Path, tmp_path
         env=env,
     )
     info = json.loads(out.strip().splitlines()[-1])
-    assert info["model_uri"] == f"runs:/{info['run_id']}/artifacts"
+    assert info["model_uri"] == f"models:/{info['model_id']}"  # MLflow 3's form
     assert info["artifact_path"] == "artifacts" and info["flavors"] == ["python_function"]
     assert info["has_signature"] and info["model_id"].startswith("m-")
 
@@ -69,7 +69,7 @@ def test_seed_workflow_log_model_then_load_runs_uri(tracking_dir: Path, tmp_path
     meta = (model_dir.parent / "meta.yaml").read_text()
     assert "status: 2" in meta and "name: artifacts" in meta and f"source_run_id: {run.info.run_id}" in meta
     assert (tracking_dir / "0" / run.info.run_id / "outputs" / info["model_id"] / "meta.yaml").is_file()
-    assert download_model_uri(f"models:/{info['model_id']}") == model_dir
+    assert download_model_uri(f"runs:/{info['run_id']}/artifacts") == model_dir
 
     # a fresh interpreter (another directory, so nothing is importable by accident) loads it by URI
     elsewhere = tmp_path / "elsewhere"
@@ -97,7 +97,9 @@ def test_log_model_outside_a_run_starts_one_and_names_are_checked(tracking_dir: 
     )
     active = mlflow.active_run()
     assert active is not None and info.run_id == active.info.run_id
-    assert info.model_uri == f"runs:/{info.run_id}/echo" and info.name == "echo"
+    # MLflow 3's form; the run-relative URI names the same model
+    assert info.model_uri == f"models:/{info.model_id}" and info.name == "echo"
+    assert download_model_uri(info.model_uri) == download_model_uri(f"runs:/{info.run_id}/echo")
     mlflow.end_run()
     with pytest.raises(InvalidTrackingInputError, match="single path segment"):
         mlflow.pyfunc.log_model(name="a/b", python_model=_Echo(), by_value=True)

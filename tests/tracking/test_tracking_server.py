@@ -152,14 +152,20 @@ def test_registered_model_versions_and_aliases_resolve(server_uri: str, tmp_path
             by_value=True,  # the class lives in this test module, not in an installed package
         )
     assert info.registered_model_version == 1
-    assert info.model_uri.startswith("runs:/") and info.model_id.startswith("m-")
-    run_mlflow(
-        f"""
-        import mlflow
-        mlflow.set_tracking_uri({server_uri!r})
-        mlflow.MlflowClient().set_registered_model_alias("doubler", "champion", "1")
-        """
+    assert info.model_uri == f"models:/{info.model_id}" and info.model_id.startswith("m-")
+    seen = last_json_line(
+        run_mlflow(
+            f"""
+            import json, mlflow, pandas as pd
+            mlflow.set_tracking_uri({server_uri!r})
+            mlflow.MlflowClient().set_registered_model_alias("doubler", "champion", "1")
+            # MLflow resolves the models:/m-<id> URI servebook's log_model returned
+            model = mlflow.pyfunc.load_model({info.model_uri!r})
+            print(json.dumps({{"x": model.predict(pd.DataFrame({{"x": [1.0, 2.0]}}))["x"].tolist()}}))
+            """
+        )
     )
+    assert seen["x"] == [2.0, 4.0]
     frame = pd.DataFrame({"x": [1.0, 2.0]})
     for uri in (
         "models:/doubler/1",

@@ -7,6 +7,9 @@ it, keyed by their ``sys.modules`` names. The scope is *active* while the model 
 are bound under their bare names in ``sys.modules``, and any other module of a name the code
 directory provides is set aside. On leaving, modules newly imported from the code directory join
 the scope, the bare names are removed, what was set aside is put back and ``sys.path`` is restored.
+A scope may also carry *aliases*: modules bound under other names while it is active, which is how
+model code's ``import mlflow`` finds servebook's stand-ins when MLflow is not installed
+(:mod:`.mlflow_alias`); they are removed on leaving like the rest.
 
 So a model may import its ``code_paths`` modules lazily (inside ``predict``, as MLflow's examples
 do); between calls nothing of the model stays importable, and two models that ship a module of the
@@ -31,7 +34,7 @@ import os
 import sys
 import threading
 import types
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -99,18 +102,31 @@ class LoadedCode:
     """A model's code scope: ``modules`` maps each ``sys.modules`` key it imported to its module.
 
     ``with scope:`` activates it (re-entrant, thread-safe; see the module docstring). ``roots`` are
-    the top-level names the code directory provides; a scope without roots never needs activating.
+    the top-level names the code directory provides; ``aliases`` are modules bound under their keys
+    while active. A scope with neither never needs activating (:attr:`needed` is False).
     """
 
-    def __init__(self, code_dir: Path | None) -> None:
+    def __init__(self, code_dir: Path | None, aliases: Mapping[str, types.ModuleType] | None = None) -> None:
         self.code_dir = code_dir
         self.modules: dict[str, types.ModuleType] = {}
         self.roots: frozenset[str] = frozenset()
+        self.aliases: dict[str, types.ModuleType] = dict(aliases or {})
         self._entry = ""
         self._names: tuple[str, ...] = ()  # cache of _names_of(self), emptied when modules grow
         if code_dir is not None and code_dir.is_dir():
             self.roots = frozenset(top_level_names(code_dir.iterdir()))
             self._entry = str(code_dir)
+
+    @property
+    def needed(self) -> bool:
+        """True when activating the scope changes anything (it has code or aliases)."""
+        return bool(self.roots or self.aliases)
+
+    def drop_aliases(self) -> None:
+        """Stop binding the aliases on later activations (the model's calls do not need them)."""
+        if self.aliases:
+            self.aliases = {}
+            self._names = ()
 
     def __enter__(self) -> LoadedCode:
         _enter(self)
@@ -126,13 +142,14 @@ class LoadedCode:
 class _Frame:
     """One activation of a scope: who holds it and what to undo when the last holder leaves."""
 
-    __slots__ = ("bound", "holders", "marker", "marker_module", "scope", "set_aside", "size")
+    __slots__ = ("aliased", "bound", "holders", "marker", "marker_module", "scope", "set_aside", "size")
 
     def __init__(self, scope: LoadedCode) -> None:
         self.scope = scope
         self.holders: dict[int, int] = {}  # thread ident -> nesting depth in this frame
         self.set_aside: dict[str, types.ModuleType] = {}
         self.bound: tuple[str, ...] = ()
+        self.aliased: tuple[str, ...] = ()
         self.marker = ""
         self.marker_module: object = None
         self.size = 0
@@ -206,6 +223,9 @@ def _activate(scope: LoadedCode) -> _Frame:
                 prefix = name + "."
                 for sub in [key for key in modules if key.startswith(prefix)]:
                     frame.set_aside[sub] = modules.pop(sub)
+    if scope.aliases:
+        modules.update(scope.aliases)
+        frame.aliased = tuple(scope.aliases)
     if bound:
         modules.update(bound)
         frame.bound = tuple(bound)
@@ -213,30 +233,34 @@ def _activate(scope: LoadedCode) -> _Frame:
     frame.marker = marker = next(reversed(modules))
     frame.marker_module = modules[marker]
     frame.size = len(modules)
-    sys.path.insert(0, scope._entry)
+    if scope._entry:
+        sys.path.insert(0, scope._entry)
     _stack.append(frame)
     return frame
 
 
 def _names_of(scope: LoadedCode) -> tuple[str, ...]:
     """Every sys.modules key that must mean the scope's module while it is active."""
-    scope._names = tuple(scope.roots | scope.modules.keys())
+    scope._names = tuple(scope.roots | scope.modules.keys() | scope.aliases.keys())
     return scope._names
 
 
 def _deactivate(frame: _Frame) -> None:
     scope = frame.scope
-    try:
-        sys.path.remove(scope._entry)
-    except ValueError:  # the model replaced sys.path itself
-        pass
+    if scope._entry:
+        try:
+            sys.path.remove(scope._entry)
+        except ValueError:  # the model replaced sys.path itself
+            pass
     modules = sys.modules
-    if (
+    if scope._entry and (
         len(modules) != frame.size
         or next(reversed(modules)) != frame.marker
         or modules.get(frame.marker) is not frame.marker_module
     ):
         _collect_new_modules(frame)
+    for name in frame.aliased:
+        modules.pop(name, None)
     for name in frame.bound:
         module = modules.pop(name, None)
         if module is not None:
@@ -293,22 +317,25 @@ if hasattr(os, "register_at_fork"):
 
 
 @contextlib.contextmanager
-def code_scope(code_dir: Path | None) -> Iterator[LoadedCode]:
-    """A new scope for ``code_dir``, active for the duration of the block (the model's load)."""
-    loaded = LoadedCode(code_dir)
-    if not loaded.roots:
+def code_scope(
+    code_dir: Path | None, aliases: Mapping[str, types.ModuleType] | None = None
+) -> Iterator[LoadedCode]:
+    """A new scope for ``code_dir`` (and ``aliases``), active for the block (the model's load)."""
+    loaded = LoadedCode(code_dir, aliases)
+    if not loaded.needed:
         yield loaded
         return
     try:
         with loaded:
             yield loaded
     finally:
-        _forget_finders(loaded._entry)
+        if loaded._entry:
+            _forget_finders(loaded._entry)
 
 
 def scoped_call(scope: LoadedCode | None, call: Callable[[Any, Any], _T]) -> Callable[[Any, Any], _T]:
     """``call(data, params)`` made to run inside ``scope``; ``call`` itself when there is nothing to scope."""
-    if scope is None or not scope.roots:
+    if scope is None or not scope.needed:
         return call
 
     def scoped(data: Any, params: Any) -> _T:

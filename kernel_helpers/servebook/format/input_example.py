@@ -36,6 +36,7 @@ __all__ = [
     "load_input_example",
     "load_input_example_params",
     "save_input_example",
+    "serving_input_json",
     "serving_payload",
     "split_example",
 ]
@@ -253,6 +254,14 @@ def save_input_example(
     _write_text(target / info["artifact_path"], example_json)
     _write_text(target / info["serving_input_path"], serving_json)
     return info
+
+
+def serving_input_json(example: Any) -> str | None:
+    """``example`` as the JSON text of ``serving_input_example.json`` (None for None), MLflow's
+    ``convert_input_example_to_serving_input``."""
+    if example is None:
+        return None
+    return _build(example)[2]
 
 
 def serving_payload(example: Any) -> dict[str, Any]:

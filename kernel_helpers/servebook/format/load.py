@@ -25,7 +25,7 @@ from .uri import parse_location
 if TYPE_CHECKING:
     from ..signature import ParamSchema, Schema
 
-__all__ = ["PyFuncModel", "load_model"]
+__all__ = ["PyFuncModel", "load_model", "model_directory"]
 
 _logger = logging.getLogger("servebook.load")
 
@@ -50,7 +50,7 @@ class PyFuncModel:
         self._params_schema: ParamSchema | None = metadata.get_params_schema()
         # the model's code/ is importable only inside its calls: lazy imports in predict work
         code = getattr(impl, "code", None)
-        self._scope = code if isinstance(code, code_paths.LoadedCode) and code.roots else None
+        self._scope = code if isinstance(code, code_paths.LoadedCode) and code.needed else None
         self._call = code_paths.scoped_call(self._scope, _make_call(impl))
         self._input_example: Any = _NO_INPUT_EXAMPLE
         if self._input_schema is not None or self._params_schema is not None:
@@ -87,6 +87,7 @@ class PyFuncModel:
             data = self._enforce_input(data, self._input_schema)
         if self._params_schema is not None:
             params = self._enforce_params(params, self._params_schema)
+        data = _single_stream_input(data)
         call = _make_call(self._impl, method)
         if self._scope is None:
             return call(data, params)
@@ -120,6 +121,42 @@ class PyFuncModel:
 
     def __repr__(self) -> str:
         return f"<PyFuncModel {self.loader_module} from {str(self.model_dir)!r}>"
+
+
+def _plain(value: Any) -> Any:
+    """ndarrays to lists and numpy scalars to Python ones, inside lists and dicts (MLflow's rule)."""
+    if isinstance(value, list):
+        return [_plain(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    module = type(value).__module__
+    if module == "numpy":
+        tolist = getattr(value, "tolist", None)
+        return tolist() if callable(tolist) else value
+    return value
+
+
+def _single_stream_input(data: Any) -> Any:
+    """What ``predict_stream`` receives, as MLflow gives it: one request, in plain Python types.
+
+    A DataFrame (what schema enforcement makes of a dict or records) becomes its records, or the
+    values of its one unnamed column; arrays become lists. A list must hold exactly one input, and
+    that input is passed. A dict, a string or any other single value passes as it is.
+    """
+    if type(data).__name__ == "DataFrame" and type(data).__module__.startswith("pandas"):
+        columns = list(data.columns)
+        data = data[0].tolist() if columns == [0] else data.to_dict(orient="records")
+    data = _plain(data)
+    if isinstance(data, list):
+        if len(data) != 1:
+            from ..errors import InvalidInputError
+
+            raise InvalidInputError(
+                f"predict_stream takes a single input, got a list of {len(data)}: pass one request "
+                "(a dict, a string or a one-element list)."
+            )
+        return data[0]
+    return data
 
 
 def _make_call(impl: Any, method: Callable[..., Any] | None = None) -> Callable[[Any, Any], Any]:
@@ -156,6 +193,20 @@ def _local_model_dir(model_uri: str | os.PathLike[str]) -> Path:
     return location.path
 
 
+def model_directory(model_uri: str | os.PathLike[str]) -> Path:
+    """The absolute local model directory ``model_uri`` names (a path, ``file://``, or its MLmodel).
+
+    Raises:
+        LoadError: not a local model directory.
+    """
+    model_dir = _local_model_dir(model_uri).absolute()
+    if not model_dir.is_dir():
+        if model_dir.name == "MLmodel" and model_dir.is_file():
+            return model_dir.parent
+        raise LoadError(f"No model directory at {model_dir}. Pass the directory that save_model() wrote.")
+    return model_dir
+
+
 def load_model(
     model_uri: str | os.PathLike[str],
     suppress_warnings: bool = False,
@@ -174,12 +225,7 @@ def load_model(
         ModelFormatError: no MLmodel, or a malformed one.
         LoadError: the model cannot be loaded (missing package, unpickling failure, ...).
     """
-    model_dir = _local_model_dir(model_uri).absolute()
-    if not model_dir.is_dir():
-        if model_dir.name == "MLmodel" and model_dir.is_file():
-            model_dir = model_dir.parent
-        else:
-            raise LoadError(f"No model directory at {model_dir}. Pass the directory that save_model() wrote.")
+    model_dir = model_directory(model_uri)
     metadata = Model.load(model_dir)
     conf = metadata.pyfunc_conf
     loader_module = conf.get("loader_module")

@@ -27,6 +27,8 @@ Directory layout of a custom Python model (``loader_module: mlflow.pyfunc.model`
         config: {...}                        model_config, when given
         env: {conda: conda.yaml, virtualenv: python_env.yaml}
         loader_module: mlflow.pyfunc.model   (mlflow.sklearn for scikit-learn models, ...)
+        model_code_path: model.py            models from code (loader mlflow.pyfunc.loaders.code_model),
+                                             instead of python_model; MLflow writes the source path
         python_model: python_model.pkl
         python_version: <x.y.z>
         streamable: <bool>                   true when the model overrides predict_stream
@@ -81,6 +83,7 @@ __all__ = [
 MLMODEL_FILENAME = "MLmodel"
 PYFUNC_FLAVOR = "python_function"
 PYFUNC_LOADER_MODULE = "mlflow.pyfunc.model"
+CODE_MODEL_LOADER_MODULE = "mlflow.pyfunc.loaders.code_model"  # models from code
 PYTHON_MODEL_FILENAME = "python_model.pkl"
 ARTIFACTS_DIRNAME = "artifacts"
 CODE_DIRNAME = "code"

@@ -29,6 +29,7 @@ from collections.abc import Callable, Iterable
 from typing import IO, Any
 
 from .flavors.mlflow_pickles import mlflow_object
+from .mlflow_alias import real_mlflow_loaded
 
 __all__ = ["MOVED_MODULES", "dump", "load", "loads"]
 
@@ -100,7 +101,7 @@ class _Unpickler(pickle.Unpickler):
                 return _subimport
             if name == "_class_setstate":
                 return _class_setstate
-        elif _is_mlflow(module) and module.split(".")[0] not in sys.modules:
+        elif _is_mlflow(module) and not real_mlflow_loaded():  # absent, or servebook's stand-in
             return mlflow_object(module, name)
         elif module in MOVED_MODULES:
             module = MOVED_MODULES[module]

@@ -9,7 +9,6 @@ and the error says how to fix them.
 from __future__ import annotations
 
 import inspect
-import json
 import logging
 import os
 import shutil
@@ -24,10 +23,11 @@ import yaml
 
 from ..errors import SaveError
 from . import code_paths as _code_paths
-from . import pickling, requirements
+from . import mlflow_alias, pickling, requirements
 from .mlmodel import (
     ARTIFACTS_DIRNAME,
     CODE_DIRNAME,
+    CODE_MODEL_LOADER_MODULE,
     CONDA_ENV_FILENAME,
     MLMODEL_FILENAME,
     PYFUNC_FLAVOR,
@@ -36,6 +36,8 @@ from .mlmodel import (
     PYTHON_MODEL_FILENAME,
     Model,
 )
+from .model_config import read_model_config
+from .models_from_code import check_model_file, run_model_file
 from .python_model import PythonModelContext, _FunctionPythonModel
 from .uri import parse_location
 
@@ -71,8 +73,10 @@ def save_model(
 
     Args:
         path: target directory; must not exist or be empty unless ``overwrite=True``.
-        python_model: a :class:`PythonModel` (or any object with ``predict``), or a function of one
-            argument.
+        python_model: a :class:`PythonModel` (or any object with ``predict``), a function of one
+            argument, or the path of a Python file that ends with ``set_model(...)`` (models from
+            code: the file is run now to check it, copied into the model and run again at each load;
+            nothing is pickled).
         artifacts: name -> local file/directory (or ``file://`` URI), copied to ``artifacts/``; at load
             time ``context.artifacts[name]`` is its absolute path.
         code_paths: files and package directories copied to ``code/``, importable while the model loads.
@@ -83,7 +87,8 @@ def save_model(
         extra_pip_requirements: added to the inferred requirements.
         conda_env: a conda environment (dict or YAML file); its pip section becomes requirements.txt.
         metadata: free-form dict stored in MLmodel.
-        model_config: dict (or YAML/JSON file) given to the model as ``context.model_config``.
+        model_config: dict (or YAML/JSON file) given to the model as ``context.model_config`` (and to
+            a models-from-code file's ``ModelConfig``).
         overwrite: replace an existing non-empty ``path``.
         code_path: MLflow's older spelling of ``code_paths``.
         by_value: pickle the model class's own module by value instead of requiring ``code_paths``.
@@ -102,15 +107,33 @@ def save_model(
         )
     if pip_requirements is not None and extra_pip_requirements is not None:
         raise SaveError("Pass pip_requirements or extra_pip_requirements, not both.")
-    python_model = _as_python_model(python_model)
     target = Path(os.fspath(path)).expanduser().absolute()
+    config = None
+    if model_config is not None:
+        given = model_config
+        if not isinstance(given, Mapping):
+            given = _local_path(given, "model_config")
+        config = read_model_config(given, SaveError)
+    model_file = None
+    if isinstance(python_model, (str, os.PathLike)):
+        model_file = check_model_file(python_model, SaveError)
+        python_model = _model_from_file(model_file, config)
+    else:
+        _logger.info(
+            "Pickling the model object with cloudpickle; to save it as code instead, pass "
+            "python_model='model.py' (a file ending with set_model(MyModel()))."
+        )
+    python_model = _as_python_model(python_model)
     _check_target(target, overwrite)
     code_sources = _resolve_code_paths(code_paths)
     artifact_sources = _resolve_artifacts(artifacts)
     code_names = _code_paths.top_level_names(code_sources)
     _check_code_names(code_names)
-    by_value_modules = _check_model_class(python_model, code_names, by_value)
-    config = _read_model_config(model_config)
+    if model_file is None:
+        by_value_modules = _check_model_class(python_model, code_names, by_value)
+    else:
+        by_value_modules = []
+        _check_referenced_modules(_code_paths.imports_of([model_file]), code_names, set(), model_file)
     conda = _read_conda_env(conda_env)
 
     if not target.parent.is_dir():
@@ -133,6 +156,7 @@ def save_model(
             metadata=metadata,
             model_config=config,
             model=mlflow_model if mlflow_model is not None else Model(),
+            model_file=model_file,
         )
         _move_into_place(stage, target)
     except BaseException:
@@ -142,6 +166,18 @@ def save_model(
 
 
 # ---- checks (nothing written yet) ------------------------------------------------------------------
+def _model_from_file(model_file: Path, config: dict[str, Any] | None) -> Any:
+    """Run a models-from-code file (``import mlflow`` answered by servebook when MLflow is missing)."""
+    with _code_paths.code_scope(None, mlflow_alias.alias_modules()):
+        model = run_model_file(model_file, config, SaveError)
+    if isinstance(model, type):
+        raise SaveError(
+            f"{model_file.name} passed the class {model.__name__} to set_model: pass an instance, "
+            f"set_model({model.__name__}())."
+        )
+    return model
+
+
 def _as_python_model(python_model: Any) -> Any:
     if python_model is None:
         raise SaveError(
@@ -151,11 +187,6 @@ def _as_python_model(python_model: Any) -> Any:
         raise SaveError(
             f"python_model is the class {python_model.__name__}, not an instance: pass "
             f"python_model={python_model.__name__}()."
-        )
-    if isinstance(python_model, (str, os.PathLike)):
-        raise SaveError(
-            "python_model as a file path (MLflow's models-from-code) is not supported by servebook; "
-            "pass the model object instead."
         )
     if callable(getattr(python_model, "predict", None)):
         return python_model
@@ -306,22 +337,6 @@ def _suggest_code_path(module: types.ModuleType | None, top: str) -> str:
         return str(path)
 
 
-def _read_model_config(model_config: Mapping[str, Any] | PathLike | None) -> dict[str, Any] | None:
-    if model_config is None:
-        return None
-    if isinstance(model_config, Mapping):
-        return dict(model_config)
-    path = _local_path(model_config, "model_config")
-    try:
-        text = path.read_text(encoding="utf-8")
-        data = json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
-    except (OSError, ValueError, yaml.YAMLError) as exc:
-        raise SaveError(f"model_config file {path} cannot be read: {exc}") from exc
-    if not isinstance(data, dict):
-        raise SaveError(f"model_config file {path} must hold a mapping, got {type(data).__name__}.")
-    return data
-
-
 def _read_conda_env(conda_env: Mapping[str, Any] | PathLike | None) -> dict[str, Any] | None:
     if conda_env is None:
         return None
@@ -418,7 +433,20 @@ def _infer_signature(
             exc,
         )
         output = None
-    return infer_signature(example, output, params)
+    return infer_signature(example, row_output(example, output), params)
+
+
+def row_output(example: Any, output: Any) -> Any:
+    """MLflow's rule when inferring an output schema: for a column-based (non-array) input, a 1-D
+    array of predictions is one value per row, a column, not a tensor."""
+    tensor_input = type(example).__name__ == "ndarray" or (
+        isinstance(example, dict) and all(type(v).__name__ == "ndarray" for v in example.values())
+    )
+    if type(output).__name__ == "ndarray" and getattr(output, "ndim", 0) == 1 and not tensor_input:
+        import pandas as pd
+
+        return pd.Series(output)
+    return output
 
 
 def _call_predict(
@@ -456,23 +484,29 @@ def _write_model(
     metadata: Mapping[str, Any] | None,
     model_config: dict[str, Any] | None,
     model: Model,
+    model_file: Path | None = None,
 ) -> Model:
     import cloudpickle
 
-    with open(stage / PYTHON_MODEL_FILENAME, "wb") as out:
-        try:
-            modules = pickling.dump(python_model, out, by_value=by_value_modules)
-        except Exception as exc:
-            raise SaveError(
-                f"The model cannot be pickled with cloudpickle: {type(exc).__name__}: {exc}. Objects such "
-                "as open files, locks, sockets or database connections cannot be saved; create them in "
-                "load_context instead."
-            ) from exc
-    _check_referenced_modules(modules, code_names, {m.__name__ for m in by_value_modules})
+    if model_file is None:
+        with open(stage / PYTHON_MODEL_FILENAME, "wb") as out:
+            try:
+                modules = pickling.dump(python_model, out, by_value=by_value_modules)
+            except Exception as exc:
+                raise SaveError(
+                    f"The model cannot be pickled with cloudpickle: {type(exc).__name__}: {exc}. Objects "
+                    "such as open files, locks, sockets or database connections cannot be saved; create "
+                    "them in load_context, or save the model as code (python_model='model.py')."
+                ) from exc
+        _check_referenced_modules(modules, code_names, {m.__name__ for m in by_value_modules})
+    else:  # models from code: the file itself is the model; its imports are its requirements
+        shutil.copy2(model_file, stage / model_file.name)
+        modules = _code_paths.imports_of([model_file])
     artifact_records = _copy_artifacts(stage, artifact_sources)
 
     if signature is None and input_example is not None:
-        signature = _infer_signature(python_model, input_example, artifact_records, stage, model_config)
+        with _code_paths.code_scope(None, mlflow_alias.alias_modules() if model_file else None):
+            signature = _infer_signature(python_model, input_example, artifact_records, stage, model_config)
     example_info = None
     if input_example is not None:
         from .input_example import save_input_example
@@ -504,11 +538,13 @@ def _write_model(
         cloudpickle_version=cloudpickle.__version__,
         code=CODE_DIRNAME if code_sources else None,
         env={"conda": CONDA_ENV_FILENAME, "virtualenv": PYTHON_ENV_FILENAME},
-        loader_module=PYFUNC_LOADER_MODULE,
-        python_model=PYTHON_MODEL_FILENAME,
-        python_version=requirements.python_version(),
-        streamable=_is_streamable(python_model),
+        loader_module=PYFUNC_LOADER_MODULE if model_file is None else CODE_MODEL_LOADER_MODULE,
     )
+    if model_file is None:
+        flavor["python_model"] = PYTHON_MODEL_FILENAME
+    else:  # MLflow writes the path it was saved from and reads the file of that name: write the name
+        flavor["model_code_path"] = model_file.name
+    flavor.update(python_version=requirements.python_version(), streamable=_is_streamable(python_model))
     if model_config is not None:
         flavor["config"] = model_config
     model.add_flavor(PYFUNC_FLAVOR, **flavor)
@@ -522,8 +558,10 @@ def _write_model(
     return model
 
 
-def _check_referenced_modules(modules: set[str], code_names: Mapping[str, Path], by_value: set[str]) -> None:
-    """Refuse pickles that refer by name to local modules that will not exist at load time."""
+def _check_referenced_modules(
+    modules: set[str], code_names: Mapping[str, Path], by_value: set[str], model_file: Path | None = None
+) -> None:
+    """Refuse pickles (and model files) naming local modules that will not exist at load time."""
     for name in sorted(modules):
         top = name.split(".", 1)[0]
         if (
@@ -539,8 +577,9 @@ def _check_referenced_modules(modules: set[str], code_names: Mapping[str, Path],
         file = getattr(module, "__file__", None)
         if not file or _under_prefix(file):
             continue
+        what = f"The model file {model_file.name} imports" if model_file else "The model refers to"
         raise SaveError(
-            f"The model refers to the module {name!r} ({file}), which is neither installed nor in "
+            f"{what} the module {name!r} ({file}), which is neither installed nor in "
             f"code_paths, so the model would not load elsewhere. Pass code_paths="
             f"[{_suggest_code_path(module, top)!r}] or define the code in the notebook."
         )

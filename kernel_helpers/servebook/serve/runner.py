@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..errors import ServebookError
+from ..errors import LoadError, ServebookError
 from ._watchdog import PARENT_PID_ENV, parent_alive, start_watchdog
 from .app import DEFAULT_MAX_BODY_SIZE, DEFAULT_TIMEOUT, AppConfig, ScoringApp
 
@@ -228,6 +228,30 @@ def _configure_logging(debug: bool) -> None:
     logging.getLogger("uvicorn.error").setLevel(logging.DEBUG if debug else logging.WARNING)
 
 
+#: MLflow's scoring-server variable: a JSON object of model_config overrides applied at load
+SERVING_MODEL_CONFIG_ENV = "SERVING_MODEL_CONFIG"
+
+
+def serving_model_config() -> dict[str, Any] | None:
+    """The ``SERVING_MODEL_CONFIG`` overrides, or None when unset.
+
+    Raises:
+        LoadError: the variable is not a JSON object.
+    """
+    text = os.environ.get(SERVING_MODEL_CONFIG_ENV)
+    if not text:
+        return None
+    try:
+        value = json.loads(text)
+    except ValueError as exc:
+        raise LoadError(
+            f"{SERVING_MODEL_CONFIG_ENV} is not valid JSON ({exc}); set it to a JSON object."
+        ) from exc
+    if not isinstance(value, dict):
+        raise LoadError(f"{SERVING_MODEL_CONFIG_ENV} must be a JSON object, got {type(value).__name__}.")
+    return value
+
+
 def run_server(options: ServeOptions) -> int:
     """Serve ``options.model_uri`` until stopped; the exit code of ``servebook serve``.
 
@@ -243,7 +267,7 @@ def run_server(options: ServeOptions) -> int:
     started = time.monotonic()
     from ..tracking.loading import load_model
 
-    model = load_model(options.model_uri)
+    model = load_model(options.model_uri, model_config=serving_model_config())
     app = build_app(options, model)
     freeze_startup_objects()
     logger.info("model %s loaded in %.2f s", options.model_uri, time.monotonic() - started)

@@ -166,10 +166,11 @@ class ModelInfo:
     """What ``log_model`` returns (MLflow's ``mlflow.models.model.ModelInfo``).
 
     Attributes:
-        model_uri: ``runs:/<run_id>/<artifact_path>``, loadable by servebook and by MLflow.
-        run_id: the run the model was logged to.
+        model_uri: ``models:/<model_id>`` (MLflow 3's form), loadable by servebook and by MLflow;
+            ``runs:/<run_id>/<artifact_path>`` loads the same model.
+        run_id: the run the model was logged to (None for a model saved with ``save_model``).
         artifact_path: the run-relative name of the model (``name`` / ``artifact_path`` argument).
-        model_id: the MLflow 3.x logged-model id (``m-<hex>``); ``models:/<model_id>`` also loads it.
+        model_id: the MLflow 3.x logged-model id (``m-<hex>``).
         artifact_location: where the model files are stored (a ``file:`` or ``mlflow-artifacts:`` URI).
         flavors, signature, model_uuid, utc_time_created, mlflow_version, metadata,
         saved_input_example_info: copied from the saved ``MLmodel``.
@@ -177,10 +178,10 @@ class ModelInfo:
     """
 
     model_uri: str
-    run_id: str
-    artifact_path: str
-    model_id: str
-    artifact_location: str
+    run_id: str | None
+    artifact_path: str | None
+    model_id: str | None
+    artifact_location: str | None
     flavors: dict[str, Any]
     signature: Any = None
     model_uuid: str | None = None
@@ -191,6 +192,6 @@ class ModelInfo:
     registered_model_version: int | None = None
 
     @property
-    def name(self) -> str:
+    def name(self) -> str | None:
         """MLflow 3.x name of the logged model (same as ``artifact_path``)."""
         return self.artifact_path

@@ -19,7 +19,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -495,7 +495,8 @@ def log_model(
     ...) plus the model's run-relative ``name`` (``artifact_path`` is the older spelling;
     default ``"model"``). Outside a run, a run is started, as MLflow does. The model is stored as
     an MLflow 3.x logged model of the run and loads with ``load_model(info.model_uri)``
-    (``runs:/<run_id>/<name>``) in servebook and in MLflow.
+    (``models:/<model_id>``, as MLflow 3 returns it; ``runs:/<run_id>/<name>`` loads it too) in
+    servebook and in MLflow.
 
     Raises:
         InvalidTrackingInputError: a bad name.
@@ -503,10 +504,35 @@ def log_model(
             local store's is removed, never having been listed).
         TrackingError, TrackingServerError: the store failed.
     """
-    from ..format.mlmodel import Model
     from ..format.save import save_model
 
     del await_registration_for
+    if python_model is not None:
+        save_kwargs["python_model"] = python_model
+    return log_with(
+        save_model,
+        artifact_path=artifact_path,
+        name=name,
+        registered_model_name=registered_model_name,
+        **save_kwargs,
+    )
+
+
+def log_with(
+    save: Callable[..., Any],
+    *,
+    artifact_path: str | None,
+    name: str | None,
+    registered_model_name: str | None,
+    **save_kwargs: Any,
+) -> ModelInfo:
+    """Log a model saved by ``save(path=..., mlflow_model=..., **save_kwargs)`` into the active run.
+
+    The flavor-independent half of every ``log_model`` (pyfunc, sklearn): the run, the MLflow 3.x
+    logged model, saving straight into a local store or uploading to a server, registration.
+    """
+    from ..format.mlmodel import Model
+
     if name is not None and artifact_path is not None and name != artifact_path:
         raise InvalidTrackingInputError(
             f"Pass name= or artifact_path=, not both ({name!r} vs {artifact_path!r})."
@@ -516,8 +542,6 @@ def log_model(
         raise InvalidTrackingInputError(
             f"Model name {model_name!r} must be a single path segment (letters, digits, '-', '_', '.')."
         )
-    if python_model is not None:
-        save_kwargs["python_model"] = python_model
     store = get_store()
     run = store.get_run(_target_run_id())
     record, local_dir = store.create_logged_model(run, model_name)
@@ -534,7 +558,7 @@ def log_model(
             model_id=record.model_id,
             model_uuid=record.model_id,
         )
-        saved = save_model(model_dir, mlflow_model=mlmodel, **save_kwargs)
+        saved = save(path=model_dir, mlflow_model=mlmodel, **save_kwargs)
         if staging_root is not None:
             artifact_repository(record.artifact_location, store).log_dir(model_dir, "")
         record = store.finalize_logged_model(record, "READY")
@@ -550,7 +574,7 @@ def log_model(
     if registered_model_name:
         version = _register(store, registered_model_name, run.info.run_id, record.model_id, model_name)
     return ModelInfo(
-        model_uri=f"runs:/{run.info.run_id}/{model_name}",
+        model_uri=f"models:/{record.model_id}",
         run_id=run.info.run_id,
         artifact_path=model_name,
         model_id=record.model_id,

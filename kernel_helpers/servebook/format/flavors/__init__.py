@@ -18,6 +18,7 @@ __all__ = ["LOADERS", "loader_for"]
 #: loader_module -> "servebook module:function" (imported only when a model needs it)
 LOADERS: dict[str, str] = {
     "mlflow.pyfunc.model": "servebook.format.flavors.python_function:load",
+    "mlflow.pyfunc.loaders.code_model": "servebook.format.flavors.code_model:load",
     "mlflow.sklearn": "servebook.format.flavors.sklearn:load",
 }
 
@@ -43,7 +44,8 @@ def loader_for(loader_module: str) -> Callable[..., Any]:
             hint = "mlflow" if top == "mlflow" else top
         raise LoadError(
             f"This model's loader_module is {loader_module!r}, which servebook cannot load by itself "
-            f"(it loads mlflow.pyfunc.model and mlflow.sklearn models). Install {hint} "
+            "(it loads mlflow.pyfunc.model, mlflow.pyfunc.loaders.code_model and mlflow.sklearn models). "
+            f"Install {hint} "
             f"(pip install {hint.replace(' and ', ' ')}) and load it with mlflow.pyfunc.load_model."
         )
     module_name, _, function = target.partition(":")
