@@ -24,7 +24,9 @@ import yaml
 REPO_ROOT = Path(__file__).resolve().parents[2]
 BINDER_DIR = REPO_ROOT / "binder"
 
-pytestmark = pytest.mark.integration
+# The module's fixture builds a wheel and a fresh environment (about 80 s on an idle machine, over 180 s
+# on a loaded one); each step has its own bound below, and the test's bound covers their sum.
+pytestmark = [pytest.mark.integration, pytest.mark.timeout(900)]
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
