@@ -1,7 +1,9 @@
 """MLflow's ``mlflow.models`` names: the MLmodel file and signatures.
 
 ``Model``, ``ModelSignature``, ``infer_signature``, ``Schema``, ``ColSpec``, ``TensorSpec``,
-``ParamSchema``, ``ParamSpec``, ``ModelInfo``. Names resolve on first use: importing this module pulls
+``ParamSchema``, ``ParamSpec``, ``ModelInfo``, and ``TypeFromExample`` (MLflow's
+``mlflow.types.type_hints.TypeFromExample``, the predict input hint that means "the type of the input
+example"). Names resolve on first use: importing this module pulls
 in neither pandas nor numpy.
 """
 
@@ -20,6 +22,7 @@ __all__ = [
     "ParamSpec",
     "Schema",
     "TensorSpec",
+    "TypeFromExample",
     "infer_signature",
 ]
 
@@ -35,6 +38,7 @@ __getattr__, __dir__ = lazy_exports(
         "ParamSchema": ".signature",
         "ParamSpec": ".signature",
         "ModelInfo": ".tracking.entities",
+        "TypeFromExample": ".signature.hints",
     },
 )
 
@@ -48,4 +52,5 @@ if TYPE_CHECKING:  # pragma: no cover
     from .signature import Schema as Schema
     from .signature import TensorSpec as TensorSpec
     from .signature import infer_signature as infer_signature
+    from .signature.hints import TypeFromExample as TypeFromExample
     from .tracking.entities import ModelInfo as ModelInfo

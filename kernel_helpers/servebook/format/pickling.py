@@ -5,6 +5,10 @@ Dumping (:func:`dump`):
     (``mlflow.pyfunc.model.PythonModel`` ...), resolved at load time through cloudpickle's
     ``subimport``. MLflow therefore loads our pickles with its own classes, and the pickle never
     names ``servebook`` (a clean environment does not need servebook to unpickle it).
+  * a ``predict`` wrapped for type-hint validation (:mod:`servebook.format.typed_predict`) is
+    written as a call of MLflow's public decorator ``mlflow.pyfunc.utils.pyfunc`` on the user's
+    function, and :data:`~servebook.signature.hints.TypeFromExample` under MLflow's name: MLflow
+    rebuilds its own validating wrapper when it loads the model, servebook its own;
   * every module the pickle refers to is recorded (classes, functions, modules, and the imports
     inside functions pickled by value), which is what requirement inference needs: no subprocess,
     no second load of the model.
@@ -130,6 +134,20 @@ class _ModuleRef:
         return cp.subimport, (self.name,)
 
 
+class _MlflowName:
+    """Pickles as ``getattr(subimport(module), name)``: an MLflow callable the loading tool resolves."""
+
+    def __init__(self, module: str, name: str) -> None:
+        self.module = module
+        self.name = name
+
+    def __reduce__(self) -> tuple[Callable[..., Any], tuple[_ModuleRef, str]]:
+        return getattr, (_ModuleRef(self.module), self.name)
+
+    def __call__(self, *args: Any) -> Any:  # pickle wants a callable; it is only ever written
+        raise TypeError(f"{self.module}.{self.name} is resolved when the pickle is loaded")
+
+
 def _imports_in_code(code: types.CodeType, found: set[str]) -> None:
     for instruction in dis.get_instructions(code):
         if instruction.opname == "IMPORT_NAME" and isinstance(instruction.argval, str):
@@ -142,12 +160,15 @@ def _imports_in_code(code: types.CodeType, found: set[str]) -> None:
 def _make_pickler_class() -> type:
     import cloudpickle
 
+    from ..signature.hints import TypeFromExample
     from .python_model import PythonModel, _FunctionPythonModel
+    from .typed_predict import is_typed_wrapper
 
     renamed: dict[int, tuple[str, str]] = {
         id(PythonModel): (_MLFLOW_MODEL_MODULE, "PythonModel"),
         id(_FunctionPythonModel): (_MLFLOW_MODEL_MODULE, "_FunctionPythonModel"),
     }
+    type_from_example = ("mlflow.types.type_hints", "TypeFromExample")
     import cloudpickle.cloudpickle as cp
 
     by_reference = getattr(cp, "_should_pickle_by_reference", None)
@@ -170,6 +191,11 @@ def _make_pickler_class() -> type:
                     return getattr, (_ModuleRef(alias[0]), alias[1])
                 if pickled_by_reference(obj):
                     self.modules.add(obj.__module__)
+            elif obj is TypeFromExample:
+                return getattr, (_ModuleRef(type_from_example[0]), type_from_example[1])
+            elif is_typed_wrapper(obj):
+                # rebuilt at load time by the loading tool's own decorator: pyfunc(user's predict)
+                return _MlflowName("mlflow.pyfunc.utils", "pyfunc"), (obj.__wrapped__,)
             elif isinstance(obj, types.FunctionType):
                 if pickled_by_reference(obj):
                     self.modules.add(obj.__module__)
