@@ -39,7 +39,8 @@ class InputPlan:
         schema: the column schema JSON/CSV tables are coerced to (MLflow casts at parse time).
         all_float: every schema column is float64, so ``dataframe_split`` rows go straight to one array.
         tensor_dtype: numpy dtype for ``instances``/``inputs`` of a tensor-based schema.
-        raw_inputs: pass ``inputs`` through untouched (signatures inferred from type hints).
+        raw_inputs: the signature comes from type hints: JSON bodies must use ``inputs``, whose value
+            reaches the model untouched (the model's predict validates it), and tables are not cast.
     """
 
     columns: Mapping[str, str] | None = None
@@ -112,7 +113,7 @@ def plan_from_schema(schema: Any, *, raw_inputs: bool = False) -> InputPlan:
     Works on any schema object exposing ``inputs`` (specs with ``name`` and ``type``) and, for
     tensor schemas, ``is_tensor_spec()``/``numpy_types()``; unknown shapes simply mean no casting.
     """
-    if schema is None:
+    if schema is None or raw_inputs:  # a type-hint model takes JSON as it is and CSV as read
         return InputPlan(raw_inputs=raw_inputs)
     try:
         if callable(getattr(schema, "is_tensor_spec", None)) and schema.is_tensor_spec():
@@ -170,6 +171,8 @@ def _parse_json(body: bytes, plan: InputPlan) -> ParsedRequest:
             "The input must be a JSON object with exactly one of the fields "
             f"{', '.join(FORMAT_KEYS)}; received {kind}.{hint}"
         )
+    if plan.raw_inputs:
+        return _typed_request(doc)
     keys = [key for key in FORMAT_KEYS if key in doc]
     if len(keys) != 1:
         raise InvalidInputError(_format_key_message(doc, keys))
@@ -190,6 +193,28 @@ def _parse_json(body: bytes, plan: InputPlan) -> ParsedRequest:
     else:
         data, rows = _from_tensor_style(key, payload, plan), None
     return ParsedRequest(data=data, params=params, fmt=key, rows=rows)
+
+
+def _checked_params(doc: dict[str, Any]) -> dict[str, Any] | None:
+    params = doc.get("params")
+    if params is not None and not isinstance(params, dict):
+        raise SignatureError(
+            f"params must be a JSON object mapping names to values; got {type(params).__name__}. "
+            'Send for example {"params": {"threshold": 0.5}}.'
+        )
+    return params
+
+
+def _typed_request(doc: dict[str, Any]) -> ParsedRequest:
+    """A model whose signature comes from type hints takes the ``inputs`` value as it is (MLflow's rule)."""
+    if "inputs" not in doc:
+        got = ", ".join(repr(k) for k in list(doc)[:8]) or "none"
+        raise SignatureError(
+            "This model's signature comes from the type hints of its predict function, so the request "
+            'must carry the input under the "inputs" key, e.g. {"inputs": ["a", "b"]}; received fields: '
+            f"{got}."
+        )
+    return ParsedRequest(data=doc["inputs"], params=_checked_params(doc), fmt="inputs")
 
 
 def _format_key_message(doc: dict[str, Any], keys: list[str]) -> str:
@@ -273,8 +298,6 @@ def _from_records(payload: Any, plan: InputPlan) -> tuple[Any, int | None]:
 
 
 def _from_tensor_style(key: str, payload: Any, plan: InputPlan) -> Any:
-    if key == "inputs" and plan.raw_inputs:
-        return payload
     if (
         key == "instances"
         and isinstance(payload, list)
