@@ -114,7 +114,7 @@ def plan_from_schema(schema: Any, *, raw_inputs: bool = False) -> InputPlan:
     tensor schemas, ``is_tensor_spec()``/``numpy_types()``; unknown shapes simply mean no casting.
     """
     if schema is None or raw_inputs:  # a type-hint model takes JSON as it is and CSV as read
-        return InputPlan(raw_inputs=raw_inputs)
+        return InputPlan(schema=schema, raw_inputs=raw_inputs)
     try:
         if callable(getattr(schema, "is_tensor_spec", None)) and schema.is_tensor_spec():
             dtypes = schema.numpy_types()
@@ -195,16 +195,6 @@ def _parse_json(body: bytes, plan: InputPlan) -> ParsedRequest:
     return ParsedRequest(data=data, params=params, fmt=key, rows=rows)
 
 
-def _checked_params(doc: dict[str, Any]) -> dict[str, Any] | None:
-    params = doc.get("params")
-    if params is not None and not isinstance(params, dict):
-        raise SignatureError(
-            f"params must be a JSON object mapping names to values; got {type(params).__name__}. "
-            'Send for example {"params": {"threshold": 0.5}}.'
-        )
-    return params
-
-
 def _typed_request(doc: dict[str, Any]) -> ParsedRequest:
     """A model whose signature comes from type hints takes the ``inputs`` value as it is (MLflow's rule)."""
     if "inputs" not in doc:
@@ -214,7 +204,8 @@ def _typed_request(doc: dict[str, Any]) -> ParsedRequest:
             'must carry the input under the "inputs" key, e.g. {"inputs": ["a", "b"]}; received fields: '
             f"{got}."
         )
-    return ParsedRequest(data=doc["inputs"], params=_checked_params(doc), fmt="inputs")
+    # params go to the model as sent: without a params schema MLflow ignores even a non-object
+    return ParsedRequest(data=doc["inputs"], params=doc.get("params"), fmt="inputs")
 
 
 def _format_key_message(doc: dict[str, Any], keys: list[str]) -> str:
@@ -338,8 +329,9 @@ def _parse_table(body: bytes, plan: InputPlan, *, csv: bool) -> ParsedRequest:
     import pandas as pd
 
     if csv:
+        dtypes = _csv_dtypes(plan) if plan.raw_inputs else None
         try:
-            frame = pd.read_csv(io.BytesIO(body))
+            frame = pd.read_csv(io.BytesIO(body), dtype=dtypes)
         except (ValueError, UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as err:
             raise InvalidInputError(
                 f"The CSV body could not be parsed ({err}). Send a header row of column names and one "
@@ -354,8 +346,29 @@ def _parse_table(body: bytes, plan: InputPlan, *, csv: bool) -> ParsedRequest:
             ) from err
         except (ValueError, OSError) as err:
             raise InvalidInputError(f"The parquet body could not be read ({err}).") from err
+    if plan.raw_inputs:  # the model's type-hinted predict converts the table itself
+        return ParsedRequest(data=frame, params=None, fmt="csv" if csv else "parquet")
     frame = _cast_columns(frame, plan)
     return ParsedRequest(data=frame, params=None, fmt="csv" if csv else "parquet", rows=len(frame))
+
+
+def _csv_dtypes(plan: InputPlan) -> dict[Any, Any] | None:
+    """The dtypes a type-hint model's CSV is read with: its one-column schema's, by position (MLflow's rule).
+
+    Raises:
+        InvalidInputError: the hint describes nested values, which a CSV cell cannot hold.
+    """
+    from ...signature import DataType
+
+    schema = plan.schema
+    if schema is None:
+        return None
+    if not all(isinstance(getattr(spec, "type", None), DataType) for spec in schema.inputs):
+        raise InvalidInputError(
+            "This model's input type hint describes nested values (a dict, list or object per row), "
+            'which CSV cannot carry; send JSON instead, e.g. {"inputs": [...]}.'
+        )
+    return dict(zip(schema.input_names(), schema.pandas_types(), strict=True))
 
 
 def _cast_columns(frame: Any, plan: InputPlan) -> Any:
