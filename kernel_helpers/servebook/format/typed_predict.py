@@ -33,7 +33,15 @@ from ..signature.hints import (
     schema_of_list_hint,
 )
 
-__all__ = ["FuncInfo", "func_info_of", "is_typed_wrapper", "pyfunc", "validate_model_input", "wrap_predict"]
+__all__ = [
+    "FuncInfo",
+    "func_info_of",
+    "is_typed_wrapper",
+    "pyfunc",
+    "rebuild_wrapper",
+    "validate_model_input",
+    "wrap_predict",
+]
 
 
 class FuncInfo(NamedTuple):
@@ -145,6 +153,13 @@ def pyfunc(func: Callable[..., Any]) -> Callable[..., Any]:
     if is_typed_wrapper(func):
         return func
     return wrap_predict(func, func_info_of(func))
+
+
+def rebuild_wrapper(func: Callable[..., Any]) -> Callable[..., Any]:
+    """:func:`pyfunc` at unpickling time: the hint was already reported when the model was saved."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        return pyfunc(func)
 
 
 def is_typed_wrapper(obj: Any) -> bool:

@@ -19,7 +19,7 @@ from typing import Any
 
 from ...errors import ServebookError
 from ...signature.hints import TypeFromExample, TypeHints
-from ..typed_predict import FuncInfo, pyfunc, validate_model_input
+from ..typed_predict import FuncInfo, rebuild_wrapper, validate_model_input
 
 __all__ = ["NAMES", "MlflowException"]
 
@@ -63,8 +63,8 @@ _VALIDATION = "mlflow.pyfunc.utils.data_validation"
 NAMES: dict[tuple[str, str], Any] = {
     (_VALIDATION, "FuncInfo"): FuncInfo,
     (_VALIDATION, "_validate_model_input"): validate_model_input,
-    (_VALIDATION, "pyfunc"): pyfunc,
-    ("mlflow.pyfunc.utils", "pyfunc"): pyfunc,
+    (_VALIDATION, "pyfunc"): rebuild_wrapper,
+    ("mlflow.pyfunc.utils", "pyfunc"): rebuild_wrapper,
     ("mlflow.exceptions", "MlflowException"): MlflowException,
     ("mlflow.types.type_hints", "TypeFromExample"): TypeFromExample,
     ("mlflow.models.signature", "_TypeHints"): TypeHints,
