@@ -40,6 +40,13 @@ class Repeat(mlflow.pyfunc.PythonModel):
         return [f"{type(i).__name__}:{i.text * i.n}:{len(i.tags)}:{i.weight}" for i in model_input]
 
 
+class Quoted(mlflow.pyfunc.PythonModel):
+    # string annotations (as under `from __future__ import annotations`): where the model is loaded,
+    # the by-value function's globals no longer hold Item, so the hint must travel resolved
+    def predict(self, model_input: "list[Item]") -> "list[int]":
+        return [item.n for item in model_input]
+
+
 class Describe(mlflow.pyfunc.PythonModel):
     def predict(self, model_input: list[Any]) -> list[str]:
         return [type(value).__name__ for value in model_input]
@@ -80,6 +87,7 @@ SAVES = {
     ),
     "joiner": dict(python_model=Joiner(), input_example=[{"a": "x", "b": "y"}]),
     "repeat": dict(python_model=Repeat(), input_example=[{"text": "a", "n": 2}]),
+    "quoted": dict(python_model=Quoted(), input_example=[{"text": "a", "n": 2}]),
     "describe": dict(python_model=Describe(), input_example=[1, "a", 2.5]),
     "sums": dict(python_model=Sums(), input_example=[[1, 2], [3]]),
     "stamps": dict(python_model=Stamps(), input_example=[datetime.datetime(2024, 1, 2, 3, 4, 5)]),
@@ -102,6 +110,7 @@ _LISTS = {
     "repeat": [[{"text": "a", "n": 2}], [{"text": "a", "n": "2"}], [{"text": "a"}],
                [{"text": "a", "n": 1, "tags": ["q"], "weight": 0.5}], [3],
                pd.DataFrame({"text": ["a", "b"], "n": [3, 1]})],
+    "quoted": [[{"text": "a", "n": 2}], [{"text": "a", "n": "2"}], [3]],
     "describe": [[1, "a", None, [1], {"k": 2}], pd.DataFrame({"v": [1.0, None]}), {"a": 1}],
     "sums": [[[1, 2], [3]], [[1, "2"]], [1], pd.DataFrame({"v": [[1, 2], [3]]})],
     "stamps": [[datetime.datetime(2024, 5, 6, 7, 8, 9)], ["2024-05-06T07:08:09"]],
@@ -149,6 +158,7 @@ REQUESTS = {
 }
 # (model, request index) -> (MLflow's status, servebook's): the README's deliberate differences
 DIFFERENT = {("stamps", 1): (500, 400)}
+REQUESTS["quoted"] = REQUESTS["repeat"][:4]
 REQUESTS["upper_no_example"] = REQUESTS["upper"][:3]
 REQUESTS["upper_given_signature"] = REQUESTS["upper"][:4]
 """

@@ -6,9 +6,10 @@ Dumping (:func:`dump`):
     ``subimport``. MLflow therefore loads our pickles with its own classes, and the pickle never
     names ``servebook`` (a clean environment does not need servebook to unpickle it).
   * a ``predict`` wrapped for type-hint validation (:mod:`servebook.format.typed_predict`) is
-    written as a call of MLflow's public decorator ``mlflow.pyfunc.utils.pyfunc`` on the user's
-    function, and :data:`~servebook.signature.hints.TypeFromExample` under MLflow's name: MLflow
-    rebuilds its own validating wrapper when it loads the model, servebook its own;
+    written as a call ``mlflow.pyfunc.utils.data_validation._wrap_predict_with_pyfunc(<user
+    function>, FuncInfo(<hint>, <name>))``, and :data:`~servebook.signature.hints.TypeFromExample`
+    under MLflow's name: MLflow rebuilds its own validating wrapper when it loads the model,
+    servebook its own, both from the hint object resolved at save time;
   * every module the pickle refers to is recorded (classes, functions, modules, and the imports
     inside functions pickled by value), which is what requirement inference needs: no subprocess,
     no second load of the model.
@@ -37,6 +38,7 @@ from .flavors.mlflow_pickles import mlflow_object
 __all__ = ["MOVED_MODULES", "dump", "load", "loads"]
 
 _MLFLOW_MODEL_MODULE = "mlflow.pyfunc.model"
+_VALIDATION_MODULE = "mlflow.pyfunc.utils.data_validation"
 
 #: servebook 0.1.0 module -> the module that owns its names since the subpackage layout
 MOVED_MODULES: dict[str, str] = {
@@ -162,11 +164,12 @@ def _make_pickler_class() -> type:
 
     from ..signature.hints import TypeFromExample
     from .python_model import PythonModel, _FunctionPythonModel
-    from .typed_predict import is_typed_wrapper
+    from .typed_predict import FuncInfo, is_typed_wrapper, typed_info
 
     renamed: dict[int, tuple[str, str]] = {
         id(PythonModel): (_MLFLOW_MODEL_MODULE, "PythonModel"),
         id(_FunctionPythonModel): (_MLFLOW_MODEL_MODULE, "_FunctionPythonModel"),
+        id(FuncInfo): (_VALIDATION_MODULE, "FuncInfo"),
     }
     type_from_example = ("mlflow.types.type_hints", "TypeFromExample")
     import cloudpickle.cloudpickle as cp
@@ -194,8 +197,10 @@ def _make_pickler_class() -> type:
             elif obj is TypeFromExample:
                 return getattr, (_ModuleRef(type_from_example[0]), type_from_example[1])
             elif is_typed_wrapper(obj):
-                # rebuilt at load time by the loading tool's own decorator: pyfunc(user's predict)
-                return _MlflowName("mlflow.pyfunc.utils", "pyfunc"), (obj.__wrapped__,)
+                # rebuilt at load time by the loading tool's own wrapper, from the hint as resolved now
+                # (a string annotation may not resolve later: by-value globals omit annotation names)
+                wrap = _MlflowName(_VALIDATION_MODULE, "_wrap_predict_with_pyfunc")
+                return wrap, (obj.__wrapped__, typed_info(obj))
             elif isinstance(obj, types.FunctionType):
                 if pickled_by_reference(obj):
                     self.modules.add(obj.__module__)

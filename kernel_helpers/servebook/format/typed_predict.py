@@ -9,9 +9,9 @@ once; an unsupported one gives a warning and no validation.
 The same objects stand in for MLflow's names when MLflow-written pickles are loaded
 (:mod:`servebook.format.flavors.mlflow_type_hints`): MLflow pickles its wrapper closure by value, and
 the closure calls ``_validate_model_input`` with a ``FuncInfo``, both of which servebook provides
-here. servebook's own wrapper is pickled as a call of MLflow's public decorator
-``mlflow.pyfunc.utils.pyfunc`` on the user's function (:mod:`servebook.format.pickling`), so MLflow
-rebuilds its own wrapper at load time and servebook its own.
+here. servebook's own wrapper is pickled as a call of MLflow's ``_wrap_predict_with_pyfunc`` on the
+user's function and its FuncInfo (:mod:`servebook.format.pickling`), so MLflow rebuilds its own
+wrapper at load time and servebook its own (:func:`wrap_predict`).
 """
 
 from __future__ import annotations
@@ -39,6 +39,7 @@ __all__ = [
     "is_typed_wrapper",
     "pyfunc",
     "rebuild_wrapper",
+    "typed_info",
     "validate_model_input",
     "wrap_predict",
 ]
@@ -145,6 +146,7 @@ def wrap_predict(func: Callable[..., Any], info: FuncInfo | None) -> Callable[..
         return func(*args, **kwargs)
 
     predict_with_type_hint._is_pyfunc = True  # type: ignore[attr-defined]  # MLflow's marker
+    predict_with_type_hint._func_info = info  # type: ignore[attr-defined]
     return predict_with_type_hint
 
 
@@ -160,6 +162,12 @@ def rebuild_wrapper(func: Callable[..., Any]) -> Callable[..., Any]:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)
         return pyfunc(func)
+
+
+def typed_info(wrapper: Callable[..., Any]) -> FuncInfo:
+    """The FuncInfo a wrapper made by :func:`wrap_predict` validates with."""
+    info: FuncInfo = wrapper._func_info  # type: ignore[attr-defined]
+    return info
 
 
 def is_typed_wrapper(obj: Any) -> bool:

@@ -10,7 +10,8 @@ Found by saving MLflow 3.17.2 models of every type-hint style and listing the gl
   errors in one (:class:`MlflowException` below);
 * ``mlflow.types.type_hints.TypeFromExample``: the TypeVar in a ``predict`` annotation;
 * ``mlflow.models.signature._TypeHints``: the cached ``_predict_type_hints`` attribute;
-* ``mlflow.pyfunc.utils.pyfunc``: what servebook's own pickles call to rebuild the wrapper.
+* ``mlflow.pyfunc.utils.data_validation._wrap_predict_with_pyfunc``: what servebook's own pickles
+  call to rebuild the wrapper (``mlflow.pyfunc.utils.pyfunc``, MLflow's decorator, is mapped too).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from typing import Any
 
 from ...errors import ServebookError
 from ...signature.hints import TypeFromExample, TypeHints
-from ..typed_predict import FuncInfo, rebuild_wrapper, validate_model_input
+from ..typed_predict import FuncInfo, rebuild_wrapper, validate_model_input, wrap_predict
 
 __all__ = ["NAMES", "MlflowException"]
 
@@ -63,6 +64,7 @@ _VALIDATION = "mlflow.pyfunc.utils.data_validation"
 NAMES: dict[tuple[str, str], Any] = {
     (_VALIDATION, "FuncInfo"): FuncInfo,
     (_VALIDATION, "_validate_model_input"): validate_model_input,
+    (_VALIDATION, "_wrap_predict_with_pyfunc"): wrap_predict,
     (_VALIDATION, "pyfunc"): rebuild_wrapper,
     ("mlflow.pyfunc.utils", "pyfunc"): rebuild_wrapper,
     ("mlflow.exceptions", "MlflowException"): MlflowException,
