@@ -23,13 +23,11 @@ from __future__ import annotations
 
 import base64
 import binascii
-import contextlib
 import contextvars
 import datetime as _dt
 import logging
 import sys
 import typing
-from collections.abc import Iterator
 from types import NoneType
 from typing import Any
 
@@ -45,14 +43,20 @@ _UNIONS = (typing.Union, type(int | str))
 _SHOWN_ELEMENTS = 5
 
 
-@contextlib.contextmanager
-def json_input() -> Iterator[None]:
-    """Within this block, strings stand for bytes (base64) and datetimes (ISO 8601) as in JSON requests."""
-    token = _JSON_INPUT.set(True)
-    try:
-        yield
-    finally:
-        _JSON_INPUT.reset(token)
+class json_input:  # used like a function: ``with json_input(): ...``
+    """Within this block, strings stand for bytes (base64) and datetimes (ISO 8601) as in JSON requests.
+
+    A plain class rather than ``contextlib.contextmanager``: the scoring server enters it on every
+    request, and this costs a fraction of a generator-based one.
+    """
+
+    __slots__ = ("_token",)
+
+    def __enter__(self) -> None:
+        self._token = _JSON_INPUT.set(True)
+
+    def __exit__(self, *_exc: object) -> None:
+        _JSON_INPUT.reset(self._token)
 
 
 def _from_json_text(data: str, hint: type) -> Any:
