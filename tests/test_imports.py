@@ -9,7 +9,17 @@ import sys
 import pytest
 
 FORBIDDEN_FOR_SERVEBOOK = frozenset(
-    {"mlflow", "jupyter_server", "tornado", "traitlets", "servebook_lab", "pandas", "numpy", "ipywidgets"}
+    {
+        "mlflow",
+        "jupyter_server",
+        "tornado",
+        "traitlets",
+        "servebook_lab",
+        "pandas",
+        "numpy",
+        "ipywidgets",
+        "pydantic",
+    }
 )
 
 

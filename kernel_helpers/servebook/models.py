@@ -2,8 +2,10 @@
 
 ``Model``, ``ModelSignature``, ``infer_signature``, ``Schema``, ``ColSpec``, ``TensorSpec``,
 ``ParamSchema``, ``ParamSpec``, ``ModelInfo``, ``get_model_info``; models from code: ``set_model``,
-``ModelConfig``; serving inputs: ``convert_input_example_to_serving_input``, ``validate_serving_input``.
-Names resolve on first use: importing this module pulls in neither pandas nor numpy.
+``ModelConfig``; serving inputs: ``convert_input_example_to_serving_input``, ``validate_serving_input``;
+``TypeFromExample`` (MLflow's ``mlflow.types.type_hints.TypeFromExample``, the predict input hint that
+means "the type of the input example"). Names resolve on first use: importing this module pulls in
+neither pandas nor numpy.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ __all__ = [
     "ParamSpec",
     "Schema",
     "TensorSpec",
+    "TypeFromExample",
     "convert_input_example_to_serving_input",
     "get_model_info",
     "infer_signature",
@@ -45,6 +48,7 @@ __getattr__, __dir__ = lazy_exports(
         "set_model": ".format.models_from_code",
         "ModelConfig": ".format.model_config",
         "validate_serving_input": ".serve.serving_input",
+        "TypeFromExample": ".signature.hints",
     },
 )
 
@@ -72,5 +76,6 @@ if TYPE_CHECKING:  # pragma: no cover
     from .signature import Schema as Schema
     from .signature import TensorSpec as TensorSpec
     from .signature import infer_signature as infer_signature
+    from .signature.hints import TypeFromExample as TypeFromExample
     from .tracking.entities import ModelInfo as ModelInfo
     from .tracking.loading import get_model_info as get_model_info

@@ -58,15 +58,23 @@ class PyFuncModel:
 
             self._enforce_input = enforce_input
             self._enforce_params = enforce_params
+        self._typed = _typed_input(metadata, impl)
+        if metadata.is_signature_from_type_hint:
+            self._input_schema = None  # the hinted predict validates its input itself, as in MLflow
 
     def predict(self, data: Any, params: dict[str, Any] | None = None) -> Any:
         """Check ``data`` against the input schema and ``params`` against the params schema, then predict.
+
+        For a signature inferred from type hints, the model's own ``predict`` converts and validates
+        the input instead (a DataFrame given to a ``list[str]`` model becomes its first string column).
 
         Raises:
             SignatureError: the input or params do not match the signature (the message says how).
         """
         if self._input_schema is not None:
             data = self._enforce_input(data, self._input_schema)
+        if self._typed is not None:
+            data = self._typed(self, data)
         if self._params_schema is not None:
             params = self._enforce_params(params, self._params_schema)
         elif params:
@@ -85,6 +93,8 @@ class PyFuncModel:
             raise LoadError("This model does not support streaming (it has no predict_stream).")
         if self._input_schema is not None:
             data = self._enforce_input(data, self._input_schema)
+        if self._typed is not None:
+            data = self._typed(self, data)
         if self._params_schema is not None:
             params = self._enforce_params(params, self._params_schema)
         data = _single_stream_input(data)
@@ -157,6 +167,33 @@ def _single_stream_input(data: Any) -> Any:
             )
         return data[0]
     return data
+
+
+def _typed_input(metadata: Model, impl: Any) -> Callable[[PyFuncModel, Any], Any] | None:
+    """How the loaded model adapts its input to predict's type hint (None: it does not).
+
+    Two cases, as in MLflow: a hinted custom model gets DataFrames as lists (``list[str]``: the
+    first string column; ``list[dict[str, str]]``: the records); a ``TypeFromExample`` model gets
+    the enforced DataFrame converted back to its input example's type.
+    """
+    context = getattr(impl, "context", None)
+    if context is None:  # built-in flavors have no type hints
+        return None
+    if metadata.type_hint_from_example and not metadata.is_signature_from_type_hint:
+        from ..signature.enforce.type_hints import example_format
+
+        return lambda model, data: (
+            example_format(data, model.input_example) if model.input_example is not None else data
+        )
+    from .hinted_signature import hints_of
+
+    hint = hints_of(impl.raw_model).input
+    if hint is None:
+        return None
+    from ..signature.enforce.type_hints import adapt_dataframe
+
+    schema = metadata.get_input_schema()
+    return lambda model, data: adapt_dataframe(data, hint, schema)
 
 
 def _make_call(impl: Any, method: Callable[..., Any] | None = None) -> Callable[[Any, Any], Any]:

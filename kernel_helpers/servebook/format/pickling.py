@@ -5,6 +5,11 @@ Dumping (:func:`dump`):
     (``mlflow.pyfunc.model.PythonModel`` ...), resolved at load time through cloudpickle's
     ``subimport``. MLflow therefore loads our pickles with its own classes, and the pickle never
     names ``servebook`` (a clean environment does not need servebook to unpickle it).
+  * a ``predict`` wrapped for type-hint validation (:mod:`servebook.format.typed_predict`) is
+    written as a call ``mlflow.pyfunc.utils.data_validation._wrap_predict_with_pyfunc(<user
+    function>, FuncInfo(<hint>, <name>))``, and :data:`~servebook.signature.hints.TypeFromExample`
+    under MLflow's name: MLflow rebuilds its own validating wrapper when it loads the model,
+    servebook its own, both from the hint object resolved at save time;
   * every module the pickle refers to is recorded (classes, functions, modules, and the imports
     inside functions pickled by value), which is what requirement inference needs: no subprocess,
     no second load of the model.
@@ -34,6 +39,7 @@ from .mlflow_alias import real_mlflow_loaded
 __all__ = ["MOVED_MODULES", "dump", "load", "loads"]
 
 _MLFLOW_MODEL_MODULE = "mlflow.pyfunc.model"
+_VALIDATION_MODULE = "mlflow.pyfunc.utils.data_validation"
 
 #: servebook 0.1.0 module -> the module that owns its names since the subpackage layout
 MOVED_MODULES: dict[str, str] = {
@@ -131,6 +137,20 @@ class _ModuleRef:
         return cp.subimport, (self.name,)
 
 
+class _MlflowName:
+    """Pickles as ``getattr(subimport(module), name)``: an MLflow callable the loading tool resolves."""
+
+    def __init__(self, module: str, name: str) -> None:
+        self.module = module
+        self.name = name
+
+    def __reduce__(self) -> tuple[Callable[..., Any], tuple[_ModuleRef, str]]:
+        return getattr, (_ModuleRef(self.module), self.name)
+
+    def __call__(self, *args: Any) -> Any:  # pickle wants a callable; it is only ever written
+        raise TypeError(f"{self.module}.{self.name} is resolved when the pickle is loaded")
+
+
 def _imports_in_code(code: types.CodeType, found: set[str]) -> None:
     for instruction in dis.get_instructions(code):
         if instruction.opname == "IMPORT_NAME" and isinstance(instruction.argval, str):
@@ -143,12 +163,16 @@ def _imports_in_code(code: types.CodeType, found: set[str]) -> None:
 def _make_pickler_class() -> type:
     import cloudpickle
 
+    from ..signature.hints import TypeFromExample
     from .python_model import PythonModel, _FunctionPythonModel
+    from .typed_predict import FuncInfo, is_typed_wrapper, typed_info
 
     renamed: dict[int, tuple[str, str]] = {
         id(PythonModel): (_MLFLOW_MODEL_MODULE, "PythonModel"),
         id(_FunctionPythonModel): (_MLFLOW_MODEL_MODULE, "_FunctionPythonModel"),
+        id(FuncInfo): (_VALIDATION_MODULE, "FuncInfo"),
     }
+    type_from_example = ("mlflow.types.type_hints", "TypeFromExample")
     import cloudpickle.cloudpickle as cp
 
     by_reference = getattr(cp, "_should_pickle_by_reference", None)
@@ -171,6 +195,13 @@ def _make_pickler_class() -> type:
                     return getattr, (_ModuleRef(alias[0]), alias[1])
                 if pickled_by_reference(obj):
                     self.modules.add(obj.__module__)
+            elif obj is TypeFromExample:
+                return getattr, (_ModuleRef(type_from_example[0]), type_from_example[1])
+            elif is_typed_wrapper(obj):
+                # rebuilt at load time by the loading tool's own wrapper, from the hint as resolved now
+                # (a string annotation may not resolve later: by-value globals omit annotation names)
+                wrap = _MlflowName(_VALIDATION_MODULE, "_wrap_predict_with_pyfunc")
+                return wrap, (obj.__wrapped__, typed_info(obj))
             elif isinstance(obj, types.FunctionType):
                 if pickled_by_reference(obj):
                     self.modules.add(obj.__module__)

@@ -14,6 +14,11 @@ A custom model implements ``predict`` and optionally ``load_context``::
 ``params``, receives the context first). Any object with ``predict`` (and optionally
 ``load_context``) can be saved, including subclasses of MLflow's own ``PythonModel``; a plain
 function of one argument is wrapped in :class:`_FunctionPythonModel`.
+
+Type hints (MLflow 3's recommended style): ``def predict(self, model_input: list[str]) -> list[str]``.
+When a subclass is created, a ``predict`` with a supported input hint is wrapped so that every call
+converts and validates its input (:mod:`servebook.format.typed_predict`), and ``save_model`` infers
+the signature from the hints.
 """
 
 from __future__ import annotations
@@ -22,7 +27,12 @@ import abc
 import inspect
 from collections.abc import Callable, Mapping
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from .typed_predict import func_info_of, is_typed_wrapper, wrap_predict
+
+if TYPE_CHECKING:
+    from ..signature.hints import TypeHints
 
 __all__ = ["PythonModel", "PythonModelContext", "predict_takes_context", "predict_takes_params"]
 
@@ -63,6 +73,23 @@ class PythonModel(abc.ABC):
     and servebook maps MLflow's name back to this class.
     """
 
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        # servebook's own subclasses are left alone, as MLflow leaves its mlflow.* classes alone
+        if cls.__module__.startswith("servebook.") or getattr(cls, "_skip_type_hint_validation", False):
+            return
+        predict = cls.__dict__.get("predict")
+        if callable(predict) and not is_typed_wrapper(predict):
+            cls.predict = wrap_predict(predict, func_info_of(predict))  # type: ignore[method-assign]
+
+    @property
+    def predict_type_hints(self) -> TypeHints:
+        """The input and output type hints of ``predict`` (MLflow's property of this name)."""
+        from ..signature.hints import context_in_signature, extract_type_hints
+
+        index = 1 if context_in_signature(func=self.predict) else 0
+        return extract_type_hints(self.predict, input_arg_index=index)
+
     def load_context(self, context: PythonModelContext) -> None:  # noqa: B027 - optional hook
         """Called once after unpickling, before the first ``predict``; load artifacts here."""
 
@@ -87,8 +114,16 @@ class _FunctionPythonModel(PythonModel):
     """
 
     def __init__(self, func: Callable[[Any], Any], signature: Any = None) -> None:
-        self.func = func
+        # a hinted function validates its input, as MLflow wraps it with its @pyfunc decorator
+        self.func = func if getattr(func, "_is_pyfunc", False) else wrap_predict(func, func_info_of(func))
         self.signature = signature
+
+    @property
+    def predict_type_hints(self) -> TypeHints:
+        """The hints of the wrapped function's argument and return value."""
+        from ..signature.hints import extract_type_hints
+
+        return extract_type_hints(self.func, input_arg_index=0)
 
     # no context argument, on purpose: MLflow's rule passes the context only to a predict that asks
     # for it, and a function model's state must stay MLflow's ({func, signature})

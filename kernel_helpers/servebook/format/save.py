@@ -412,19 +412,36 @@ def _infer_signature(
     stage: Path,
     model_config: dict[str, Any] | None,
 ) -> ModelSignature | None:
-    """MLflow's behaviour: load_context + predict on the example, then infer inputs, outputs, params."""
+    """MLflow's behaviour: load_context, then predict on the example as the loaded model would see it
+    (enforced against the schema inferred from it), then infer inputs, outputs and params."""
+    import sys
+
     from ..signature import infer_signature
+    from ..signature.enforce import enforce_input
+    from ..signature.enforce.type_hints import adapt_dataframe
+    from ..signature.inference import infer_schema
+    from .hinted_signature import hints_of
 
     example, params = _split_example(input_example)
     output = None
     try:
-        context = PythonModelContext(
-            {name: str(stage / rec["path"]) for name, rec in artifact_records.items()}, model_config
-        )
+        context = _context(artifact_records, stage, model_config)
         load_context = getattr(python_model, "load_context", None)
         if callable(load_context):
             load_context(context)
-        output = _call_predict(python_model, context, example, params)
+        schema = infer_schema(example)
+        data = adapt_dataframe(enforce_input(example, schema), hints_of(python_model).input, schema)
+        output = _call_predict(python_model, context, data, params)
+        np = sys.modules.get("numpy")
+        if (
+            np is not None
+            and not schema.is_tensor_spec()
+            and isinstance(output, np.ndarray)
+            and output.ndim == 1
+        ):
+            import pandas as pd
+
+            output = pd.Series(output)  # row-wise predictions of a table: one unnamed column
     except Exception as exc:  # a failing model must not prevent saving; MLflow only logs this too
         _logger.warning(
             "Could not run the model on input_example to infer the output schema (%s: %s); "
@@ -447,6 +464,14 @@ def row_output(example: Any, output: Any) -> Any:
 
         return pd.Series(output)
     return output
+
+
+def _context(
+    artifact_records: dict[str, dict[str, str]], stage: Path, model_config: dict[str, Any] | None
+) -> PythonModelContext:
+    return PythonModelContext(
+        {name: str(stage / rec["path"]) for name, rec in artifact_records.items()}, model_config
+    )
 
 
 def _call_predict(
@@ -504,14 +529,22 @@ def _write_model(
         modules = _code_paths.imports_of([model_file])
     artifact_records = _copy_artifacts(stage, artifact_sources)
 
-    if signature is None and input_example is not None:
-        with _code_paths.code_scope(None, mlflow_alias.alias_modules() if model_file else None):
+    from .hinted_signature import choose_signature
+
+    # the hint check and the inference may run the model's predict: inside its code scope
+    with _code_paths.code_scope(None, mlflow_alias.alias_modules() if model_file else None):
+        choice = choose_signature(
+            python_model, signature, input_example, lambda: _context(artifact_records, stage, model_config)
+        )
+        signature = choice.signature
+        if choice.infer:
             signature = _infer_signature(python_model, input_example, artifact_records, stage, model_config)
     example_info = None
     if input_example is not None:
         from .input_example import save_input_example
 
-        example_info = save_input_example(stage, input_example, signature)
+        checked = signature if choice.validate_example or choice.infer else None
+        example_info = save_input_example(stage, input_example, checked)
     model.model_size_bytes = _size_of(stage)
 
     if code_sources:
@@ -550,6 +583,8 @@ def _write_model(
     model.add_flavor(PYFUNC_FLAVOR, **flavor)
     if signature is not None:
         model.signature = signature
+        model.is_signature_from_type_hint = choice.from_type_hint
+        model.type_hint_from_example = choice.type_hint_from_example
     if example_info:
         model.saved_input_example_info = example_info
     if metadata is not None:

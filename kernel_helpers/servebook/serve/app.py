@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 
 from .._version import __version__
 from ..errors import ModelError, PayloadTooLargeError, RequestTimeoutError, ServebookError, bounded_repr
+from ..signature.enforce.type_hints import json_input
 from . import protocol
 from .status import http_status
 
@@ -154,9 +155,14 @@ class ScoringApp:
     # -- pieces that run in worker threads -------------------------------------------------------
 
     def predict(self, data: Any, params: dict[str, Any] | None) -> Any:
-        """Call the model; its own exceptions become :class:`ModelError`."""
+        """Call the model; its own exceptions become :class:`ModelError`.
+
+        Input reaching a type-hinted predict came from a request: base64 strings stand for bytes and
+        ISO 8601 strings for datetimes, as in MLflow's scoring server.
+        """
         try:
-            return self.model.predict(data, params=params)
+            with json_input():
+                return self.model.predict(data, params=params)
         except Exception as exc:  # the model's code: anything it raises is mapped, never lost
             error = _predict_error(exc)
             if error is not exc:

@@ -5,10 +5,9 @@ Found empirically by saving models with MLflow 3.17.2 and listing the globals th
 
 * ``mlflow.pyfunc.model.PythonModel``: base class of every custom model -> servebook's PythonModel;
 * ``mlflow.pyfunc.model._FunctionPythonModel``: function models (state ``{func, signature}``);
-* ``mlflow.models.signature._TypeHints``: the cached ``_predict_type_hints`` attribute;
-* ``mlflow.pyfunc.utils.data_validation``: the ``predict`` wrapper closure, pickled by value; it
-  refers to ``_validate_model_input`` and ``MlflowException`` only when ``predict`` has supported
-  type hints.
+* the names of type-hinted models (the ``predict`` wrapper's ``FuncInfo`` and
+  ``_validate_model_input``, ``MlflowException``, ``TypeFromExample``, ``_TypeHints``): see
+  :mod:`.mlflow_type_hints`.
 
 :mod:`servebook.format.pickling` consults :func:`mlflow_object` only when mlflow is not installed.
 """
@@ -22,28 +21,12 @@ from ...errors import LoadError
 __all__ = ["mlflow_object"]
 
 
-class _TypeHints:
-    """Stand-in for ``mlflow.models.signature._TypeHints``."""
-
-    def __init__(self, input_: Any = None, output: Any = None) -> None:
-        self.input = input_
-        self.output = output
-
-    def __repr__(self) -> str:
-        return f"<input: {self.input}, output: {self.output}>"
-
-
-def _validate_model_input(args: Any, kwargs: Any, *_ignored: Any) -> tuple[Any, Any]:
-    """Stand-in for MLflow's type-hint validation inside its predict wrapper: passes data through."""
-    return args, kwargs
-
-
 _NAMES: dict[tuple[str, str], Any] = {}
 
 
 def _fill() -> None:
-    from ...errors import ModelError
     from ..python_model import PythonModel, PythonModelContext, _FunctionPythonModel
+    from .mlflow_type_hints import NAMES as TYPE_HINT_NAMES
 
     model = "mlflow.pyfunc.model"
     _NAMES.update(
@@ -53,11 +36,9 @@ def _fill() -> None:
             (model, "_FunctionPythonModel"): _FunctionPythonModel,
             ("mlflow.pyfunc", "PythonModel"): PythonModel,
             ("mlflow.pyfunc", "PythonModelContext"): PythonModelContext,
-            ("mlflow.models.signature", "_TypeHints"): _TypeHints,
-            ("mlflow.pyfunc.utils.data_validation", "_validate_model_input"): _validate_model_input,
-            ("mlflow.exceptions", "MlflowException"): ModelError,
         }
     )
+    _NAMES.update(TYPE_HINT_NAMES)
 
 
 def mlflow_object(module: str, name: str) -> Any:

@@ -39,7 +39,8 @@ class InputPlan:
         schema: the column schema JSON/CSV tables are coerced to (MLflow casts at parse time).
         all_float: every schema column is float64, so ``dataframe_split`` rows go straight to one array.
         tensor_dtype: numpy dtype for ``instances``/``inputs`` of a tensor-based schema.
-        raw_inputs: pass ``inputs`` through untouched (signatures inferred from type hints).
+        raw_inputs: the signature comes from type hints: JSON bodies must use ``inputs``, whose value
+            reaches the model untouched (the model's predict validates it), and tables are not cast.
     """
 
     columns: Mapping[str, str] | None = None
@@ -112,8 +113,8 @@ def plan_from_schema(schema: Any, *, raw_inputs: bool = False) -> InputPlan:
     Works on any schema object exposing ``inputs`` (specs with ``name`` and ``type``) and, for
     tensor schemas, ``is_tensor_spec()``/``numpy_types()``; unknown shapes simply mean no casting.
     """
-    if schema is None:
-        return InputPlan(raw_inputs=raw_inputs)
+    if schema is None or raw_inputs:  # a type-hint model takes JSON as it is and CSV as read
+        return InputPlan(schema=schema, raw_inputs=raw_inputs)
     try:
         if callable(getattr(schema, "is_tensor_spec", None)) and schema.is_tensor_spec():
             dtypes = schema.numpy_types()
@@ -170,6 +171,8 @@ def _parse_json(body: bytes, plan: InputPlan) -> ParsedRequest:
             "The input must be a JSON object with exactly one of the fields "
             f"{', '.join(FORMAT_KEYS)}; received {kind}.{hint}"
         )
+    if plan.raw_inputs:
+        return _typed_request(doc)
     keys = [key for key in FORMAT_KEYS if key in doc]
     if len(keys) != 1:
         raise InvalidInputError(_format_key_message(doc, keys))
@@ -190,6 +193,19 @@ def _parse_json(body: bytes, plan: InputPlan) -> ParsedRequest:
     else:
         data, rows = _from_tensor_style(key, payload, plan), None
     return ParsedRequest(data=data, params=params, fmt=key, rows=rows)
+
+
+def _typed_request(doc: dict[str, Any]) -> ParsedRequest:
+    """A model whose signature comes from type hints takes the ``inputs`` value as it is (MLflow's rule)."""
+    if "inputs" not in doc:
+        got = ", ".join(repr(k) for k in list(doc)[:8]) or "none"
+        raise SignatureError(
+            "This model's signature comes from the type hints of its predict function, so the request "
+            'must carry the input under the "inputs" key, e.g. {"inputs": ["a", "b"]}; received fields: '
+            f"{got}."
+        )
+    # params go to the model as sent: without a params schema MLflow ignores even a non-object
+    return ParsedRequest(data=doc["inputs"], params=doc.get("params"), fmt="inputs")
 
 
 def _format_key_message(doc: dict[str, Any], keys: list[str]) -> str:
@@ -273,8 +289,6 @@ def _from_records(payload: Any, plan: InputPlan) -> tuple[Any, int | None]:
 
 
 def _from_tensor_style(key: str, payload: Any, plan: InputPlan) -> Any:
-    if key == "inputs" and plan.raw_inputs:
-        return payload
     if (
         key == "instances"
         and isinstance(payload, list)
@@ -315,8 +329,9 @@ def _parse_table(body: bytes, plan: InputPlan, *, csv: bool) -> ParsedRequest:
     import pandas as pd
 
     if csv:
+        dtypes = _csv_dtypes(plan) if plan.raw_inputs else None
         try:
-            frame = pd.read_csv(io.BytesIO(body))
+            frame = pd.read_csv(io.BytesIO(body), dtype=dtypes)
         except (ValueError, UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as err:
             raise InvalidInputError(
                 f"The CSV body could not be parsed ({err}). Send a header row of column names and one "
@@ -331,8 +346,29 @@ def _parse_table(body: bytes, plan: InputPlan, *, csv: bool) -> ParsedRequest:
             ) from err
         except (ValueError, OSError) as err:
             raise InvalidInputError(f"The parquet body could not be read ({err}).") from err
+    if plan.raw_inputs:  # the model's type-hinted predict converts the table itself
+        return ParsedRequest(data=frame, params=None, fmt="csv" if csv else "parquet")
     frame = _cast_columns(frame, plan)
     return ParsedRequest(data=frame, params=None, fmt="csv" if csv else "parquet", rows=len(frame))
+
+
+def _csv_dtypes(plan: InputPlan) -> dict[Any, Any] | None:
+    """The dtypes a type-hint model's CSV is read with: its one-column schema's, by position (MLflow's rule).
+
+    Raises:
+        InvalidInputError: the hint describes nested values, which a CSV cell cannot hold.
+    """
+    from ...signature import DataType
+
+    schema = plan.schema
+    if schema is None:
+        return None
+    if not all(isinstance(getattr(spec, "type", None), DataType) for spec in schema.inputs):
+        raise InvalidInputError(
+            "This model's input type hint describes nested values (a dict, list or object per row), "
+            'which CSV cannot carry; send JSON instead, e.g. {"inputs": [...]}.'
+        )
+    return dict(zip(schema.input_names(), schema.pandas_types(), strict=True))
 
 
 def _cast_columns(frame: Any, plan: InputPlan) -> Any:
