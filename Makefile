@@ -39,10 +39,15 @@ SYSTEM_PACKAGES := chromium wrk
 system:
 	scripts/apt_install.sh $(SYSTEM_PACKAGES)
 
+LABEXT_LINK := $(VENV)/share/jupyter/labextensions/servebook
 venv: $(STAMP)
 $(STAMP): pyproject.toml $(CONSTRAINTS)
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install $(PIP_QUIET) --upgrade pip
+	@# A reinstall must not write the wheel's shared data through the development link into the build
+	@# output (a second install.json there breaks every later install): unlink it first, relink below.
+	if [ -L $(LABEXT_LINK) ]; then rm $(LABEXT_LINK); fi
+	rm -f extension/servebook_lab/labextension/install.json
 	$(PY) -m pip install $(PIP_QUIET) -c $(CONSTRAINTS) -e ".[lab,widgets,test]"
 	$(PY) -m ipykernel install --sys-prefix --name python3 >/dev/null
 	cd extension && ../$(VENV)/bin/jupyter-builder develop --overwrite servebook_lab >/dev/null
